@@ -1,0 +1,171 @@
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/earshot-dev/earshot/ingest"
+	"github.com/earshot-dev/earshot/internal/config"
+	"github.com/earshot-dev/earshot/internal/pipeline"
+)
+
+func (a *app) runCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "run",
+		Short: "Run every stage of the configuration in one process",
+		Long: `run starts the collectors, the enricher, the sink and the rollup job
+together. On the embedded broker and engine this is the way to run earshot
+on one machine; against Kafka and ClickHouse it is the simple deployment,
+and the single-stage commands scale each part out.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := a.load()
+			if err != nil {
+				return err
+			}
+			p, err := a.open(cmd, cfg, pipeline.Needs{Broker: true, Store: true})
+			if err != nil {
+				return err
+			}
+			defer p.Close()
+			stages := []pipeline.Stage{p.Enrich(), p.Sink(), p.Rollup()}
+			if srcs, err := sources(p, cfg); err != nil {
+				return err
+			} else if len(srcs) > 0 {
+				stages = append(stages, p.Collect(srcs...))
+			}
+			return pipeline.Run(cmd.Context(), stages...)
+		},
+	}
+}
+
+func (a *app) collectCmd() *cobra.Command {
+	return a.stageCmd("collect", "Run the configured collectors", pipeline.Needs{Broker: true},
+		func(p *pipeline.Pipeline, cfg config.Config) (pipeline.Stage, error) {
+			srcs, err := sources(p, cfg)
+			if err != nil {
+				return pipeline.Stage{}, err
+			}
+			if len(srcs) == 0 {
+				return pipeline.Stage{}, fmt.Errorf("no collector is enabled: set synthetic.enabled: true")
+			}
+			return p.Collect(srcs...), nil
+		})
+}
+
+func (a *app) enrichCmd() *cobra.Command {
+	return a.stageCmd("enrich", "Enrich raw mentions: language, sentiment, brand matches", pipeline.Needs{Broker: true},
+		func(p *pipeline.Pipeline, _ config.Config) (pipeline.Stage, error) { return p.Enrich(), nil })
+}
+
+func (a *app) sinkCmd() *cobra.Command {
+	return a.stageCmd("sink", "Write enriched mentions, metrics and business events into ClickHouse", pipeline.Needs{Broker: true, Store: true},
+		func(p *pipeline.Pipeline, _ config.Config) (pipeline.Stage, error) { return p.Sink(), nil })
+}
+
+// stageCmd builds a command that runs one stage alone against Kafka.
+func (a *app) stageCmd(name, short string, needs pipeline.Needs, build func(*pipeline.Pipeline, config.Config) (pipeline.Stage, error)) *cobra.Command {
+	return &cobra.Command{
+		Use:   name,
+		Short: short + " (one stage, for scaling out)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := a.load()
+			if err != nil {
+				return err
+			}
+			if cfg.Kafka.Embedded() {
+				return errEmbeddedStage
+			}
+			p, err := a.open(cmd, cfg, needs)
+			if err != nil {
+				return err
+			}
+			defer p.Close()
+			st, err := build(p, cfg)
+			if err != nil {
+				return err
+			}
+			return pipeline.Run(cmd.Context(), st)
+		},
+	}
+}
+
+func (a *app) rollupCmd() *cobra.Command {
+	var from, to string
+	cmd := &cobra.Command{
+		Use:   "rollup",
+		Short: "Recompute rollups: periodically, or once for a window (--from/--to) to backfill",
+		Example: `  earshot rollup                                  # recompute recent windows every rollup.interval
+  earshot rollup --from 2026-11-01 --to 2026-12-01  # backfill November, then exit`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := a.load()
+			if err != nil {
+				return err
+			}
+			if (from == "") != (to == "") {
+				return fmt.Errorf("give both --from and --to, or neither")
+			}
+			p, err := a.open(cmd, cfg, pipeline.Needs{Store: true})
+			if err != nil {
+				return err
+			}
+			defer p.Close()
+			if from == "" {
+				return pipeline.Run(cmd.Context(), p.Rollup())
+			}
+			f, err := parseTime("--from", from)
+			if err != nil {
+				return err
+			}
+			t, err := parseTime("--to", to)
+			if err != nil {
+				return err
+			}
+			if !t.After(f) {
+				return fmt.Errorf("--to %s must be after --from %s", to, from)
+			}
+			start := time.Now()
+			if err := p.RollupJob().Recompute(cmd.Context(), f, t); err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "rollups recomputed for %s .. %s in %s\n", f.Format(time.RFC3339), t.Format(time.RFC3339), time.Since(start).Round(time.Millisecond))
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&from, "from", "", "start of the window (RFC 3339 or YYYY-MM-DD, UTC)")
+	cmd.Flags().StringVar(&to, "to", "", "end of the window, exclusive")
+	return cmd
+}
+
+func parseTime(flag, s string) (time.Time, error) {
+	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04", time.DateTime, time.DateOnly} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("%s %q: use RFC 3339 (2026-11-01T00:00:00Z) or a date (2026-11-01)", flag, s)
+}
+
+// sources builds the enabled collectors.
+func sources(p *pipeline.Pipeline, cfg config.Config) ([]ingest.Source, error) {
+	var out []ingest.Source
+	if cfg.Synthetic.Enabled {
+		s, err := p.SyntheticSource(0)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+func (a *app) open(cmd *cobra.Command, cfg config.Config, needs pipeline.Needs) (*pipeline.Pipeline, error) {
+	if err := pipeline.EnsureDataDir(cfg); err != nil {
+		return nil, err
+	}
+	return pipeline.Open(cmd.Context(), cfg, a.logger(cfg), needs)
+}

@@ -1,0 +1,107 @@
+package enrich
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/earshot-dev/earshot/bus"
+	"github.com/earshot-dev/earshot/event"
+)
+
+type batchReader interface {
+	FetchBatch(ctx context.Context, max int, wait time.Duration) ([]bus.Message, error)
+	Commit(ctx context.Context, msgs []bus.Message) error
+}
+
+type messageWriter interface {
+	Write(ctx context.Context, msgs ...bus.Message) error
+}
+
+type deadLetterer interface {
+	Send(ctx context.Context, orig bus.Message, class, reason string) error
+}
+
+// Stage reads raw mentions, validates them a second time (a collector
+// outside this process may have published them), enriches them and writes
+// them to the enriched topic. Input offsets are committed only after the
+// output batch is acknowledged, so a crash replays rather than loses.
+type Stage struct {
+	In        batchReader
+	Out       messageWriter
+	DLQ       deadLetterer
+	Validator *event.Validator
+	Enricher  *Enricher
+	OutTopic  string
+	BatchMax  int
+	Wait      time.Duration
+	Log       *slog.Logger
+}
+
+// Run processes batches until ctx ends.
+func (s *Stage) Run(ctx context.Context) error {
+	for {
+		msgs, err := s.In.FetchBatch(ctx, s.BatchMax, s.Wait)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return fmt.Errorf("enrich: fetch: %w", err)
+		}
+		// A fetched batch is finished even during shutdown, so its offsets
+		// are committed and a restart does not redo it.
+		done, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		err = s.process(done, msgs)
+		cancel()
+		if err != nil {
+			return err
+		}
+	}
+}
+
+func (s *Stage) process(ctx context.Context, msgs []bus.Message) error {
+	out := make([]bus.Message, 0, len(msgs))
+	for _, m := range msgs {
+		em, err := s.enrich(m)
+		if err != nil {
+			var ie *event.InvalidError
+			class := "enrich"
+			if errors.As(err, &ie) {
+				class = ie.Class
+			}
+			if err := s.DLQ.Send(ctx, m, class, err.Error()); err != nil {
+				return fmt.Errorf("enrich: dead-letter %s/%d@%d: %w", m.Topic, m.Partition, m.Offset, err)
+			}
+			continue
+		}
+		out = append(out, bus.Message{Topic: s.OutTopic, Key: m.Key, Value: em})
+	}
+	if err := s.Out.Write(ctx, out...); err != nil {
+		return fmt.Errorf("enrich: write %d enriched mentions: %w", len(out), err)
+	}
+	if err := s.In.Commit(ctx, msgs); err != nil {
+		return fmt.Errorf("enrich: commit: %w", err)
+	}
+	return nil
+}
+
+func (s *Stage) enrich(m bus.Message) ([]byte, error) {
+	env, err := s.Validator.Parse(m.Value)
+	if err != nil {
+		return nil, err
+	}
+	if env.Schema != event.SchemaMention {
+		return nil, &event.InvalidError{Class: "schema", Reason: fmt.Sprintf("%s on the mentions topic; only %s belongs here", env.Schema, event.SchemaMention)}
+	}
+	var mention event.Mention
+	if err := env.Decode(&mention); err != nil {
+		return nil, &event.InvalidError{Class: "json", Reason: err.Error()}
+	}
+	out, err := event.Wrap(event.SchemaEnrichedMention, env.ID, env.Source, env.CollectedAt, s.Enricher.Enrich(mention))
+	if err != nil {
+		return nil, err
+	}
+	return out.Encode()
+}

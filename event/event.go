@@ -1,0 +1,182 @@
+// Package event defines earshot's domain events and the versioned JSON
+// envelope every topic carries. Stages meet only here and at Kafka topics.
+package event
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// Schema names, one per event kind and version. The name travels in the
+// envelope so a reader can tell what data holds before decoding it.
+const (
+	SchemaMention         = "earshot/mention/v1"
+	SchemaPostMetrics     = "earshot/post_metrics/v1"
+	SchemaAudience        = "earshot/audience/v1"
+	SchemaConversion      = "earshot/conversion/v1"
+	SchemaAdSpend         = "earshot/ad_spend/v1"
+	SchemaEnrichedMention = "earshot/enriched_mention/v1"
+)
+
+// Envelope wraps every message. ID is "source:native_id": stable across
+// re-collection, so it serves as the Kafka key and the dedup key.
+type Envelope struct {
+	Schema      string          `json:"schema"`
+	ID          string          `json:"id"`
+	Source      string          `json:"source"`
+	CollectedAt time.Time       `json:"collected_at"`
+	Data        json.RawMessage `json:"data"`
+}
+
+// Author is who wrote a mention.
+type Author struct {
+	ID        string `json:"id"`
+	Handle    string `json:"handle,omitempty"`
+	Name      string `json:"name,omitempty"`
+	Followers uint64 `json:"followers,omitempty"`
+}
+
+// Mention kinds.
+const (
+	KindPost    = "post"
+	KindComment = "comment"
+	KindReply   = "reply"
+	KindArticle = "article"
+	KindReview  = "review"
+)
+
+// Mention is a post, comment, reply, article or review that may mention a
+// brand. Counters are what the platform reported at collection time.
+type Mention struct {
+	Network   string    `json:"network"`
+	NativeID  string    `json:"native_id"`
+	Kind      string    `json:"kind"`
+	URL       string    `json:"url,omitempty"`
+	Author    Author    `json:"author"`
+	Title     string    `json:"title,omitempty"`
+	Text      string    `json:"text"`
+	Lang      string    `json:"lang,omitempty"`
+	Country   string    `json:"country,omitempty"`
+	Site      string    `json:"site,omitempty"`
+	Rating    *float64  `json:"rating,omitempty"`
+	ParentID  string    `json:"parent_id,omitempty"`
+	Likes     uint64    `json:"likes,omitempty"`
+	Shares    uint64    `json:"shares,omitempty"`
+	Comments  uint64    `json:"comments,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// PostMetrics is one observation of an own post's counters. Later
+// observations of the same post replace earlier ones downstream.
+type PostMetrics struct {
+	Network     string    `json:"network"`
+	Account     string    `json:"account"`
+	PostID      string    `json:"post_id"`
+	URL         string    `json:"url,omitempty"`
+	Campaign    string    `json:"campaign,omitempty"`
+	PublishedAt time.Time `json:"published_at"`
+	ObservedAt  time.Time `json:"observed_at"`
+	Impressions uint64    `json:"impressions"`
+	Reach       uint64    `json:"reach"`
+	Likes       uint64    `json:"likes"`
+	Comments    uint64    `json:"comments"`
+	Shares      uint64    `json:"shares"`
+	Saves       uint64    `json:"saves"`
+	Clicks      uint64    `json:"clicks"`
+	VideoViews  uint64    `json:"video_views"`
+}
+
+// AudienceSnapshot is the follower count of one own account at one moment.
+type AudienceSnapshot struct {
+	Network    string    `json:"network"`
+	Account    string    `json:"account"`
+	Followers  uint64    `json:"followers"`
+	ObservedAt time.Time `json:"observed_at"`
+}
+
+// Conversion is a website or CRM conversion, attributed by its UTM tags.
+type Conversion struct {
+	OccurredAt  time.Time `json:"occurred_at"`
+	Type        string    `json:"type"`
+	Value       float64   `json:"value"`
+	Currency    string    `json:"currency,omitempty"`
+	UTMSource   string    `json:"utm_source,omitempty"`
+	UTMMedium   string    `json:"utm_medium,omitempty"`
+	UTMCampaign string    `json:"utm_campaign,omitempty"`
+}
+
+// AdSpend is what one campaign cost on one network on one day.
+type AdSpend struct {
+	Date        string  `json:"date"` // YYYY-MM-DD, in the ad account's time zone
+	Network     string  `json:"network"`
+	Campaign    string  `json:"campaign"`
+	Spend       float64 `json:"spend"`
+	Currency    string  `json:"currency"`
+	Impressions uint64  `json:"impressions,omitempty"`
+	Clicks      uint64  `json:"clicks,omitempty"`
+}
+
+// Sentiment labels.
+const (
+	Positive = "positive"
+	Neutral  = "neutral"
+	Negative = "negative"
+)
+
+// Sentiment is a score in [-1, 1] and its label.
+type Sentiment struct {
+	Score float64 `json:"score"`
+	Label string  `json:"label"`
+}
+
+// Brand roles.
+const (
+	RoleOwn        = "own"
+	RoleCompetitor = "competitor"
+)
+
+// BrandMatch names a listening query that matched a mention.
+type BrandMatch struct {
+	Name string `json:"name"`
+	Role string `json:"role"`
+}
+
+// EnrichedMention is a mention with the enricher's tags.
+type EnrichedMention struct {
+	Mention    Mention      `json:"mention"`
+	Lang       string       `json:"lang"`
+	Sentiment  Sentiment    `json:"sentiment"`
+	Brands     []BrandMatch `json:"brands"`
+	Reach      uint64       `json:"reach"`
+	EnrichedAt time.Time    `json:"enriched_at"`
+}
+
+// ID builds the stable event id of an item from its source and native id.
+func ID(source, nativeID string) string { return source + ":" + nativeID }
+
+// Wrap marshals data into an envelope.
+func Wrap(schema, id, source string, collectedAt time.Time, data any) (Envelope, error) {
+	raw, err := json.Marshal(data)
+	if err != nil {
+		return Envelope{}, fmt.Errorf("encode %s %s: %w", schema, id, err)
+	}
+	return Envelope{Schema: schema, ID: id, Source: source, CollectedAt: collectedAt.UTC(), Data: raw}, nil
+}
+
+// Encode marshals an envelope to its wire form.
+func (e Envelope) Encode() ([]byte, error) {
+	b, err := json.Marshal(e)
+	if err != nil {
+		return nil, fmt.Errorf("encode envelope %s: %w", e.ID, err)
+	}
+	return b, nil
+}
+
+// Decode unmarshals e.Data into v, which must match e.Schema.
+func (e Envelope) Decode(v any) error {
+	if err := json.Unmarshal(e.Data, v); err != nil {
+		return fmt.Errorf("decode %s %s: %w", e.Schema, e.ID, err)
+	}
+	return nil
+}

@@ -1,0 +1,130 @@
+package event
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+)
+
+const schemaBase = "https://earshot.dev/schema/events/"
+
+// Validator checks raw messages against the event JSON Schemas. It is safe
+// for concurrent use once built.
+type Validator struct {
+	envelope *jsonschema.Schema
+	data     map[string]*jsonschema.Schema // by envelope schema name
+}
+
+// NewValidator compiles every schema in fsys (the schema package's Events).
+func NewValidator(fsys fs.FS) (*Validator, error) {
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	files, err := fs.Glob(fsys, "events/*.json")
+	if err != nil {
+		return nil, fmt.Errorf("list event schemas: %w", err)
+	}
+	if len(files) == 0 {
+		return nil, errors.New("no event schemas found under events/")
+	}
+	for _, f := range files {
+		b, err := fs.ReadFile(fsys, f)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", f, err)
+		}
+		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+		if err != nil {
+			return nil, fmt.Errorf("parse %s: %w", f, err)
+		}
+		if err := c.AddResource(schemaBase+path.Base(f), doc); err != nil {
+			return nil, fmt.Errorf("add %s: %w", f, err)
+		}
+	}
+	v := &Validator{data: map[string]*jsonschema.Schema{}}
+	if v.envelope, err = c.Compile(schemaBase + "envelope.json"); err != nil {
+		return nil, fmt.Errorf("compile envelope schema: %w", err)
+	}
+	for _, name := range []string{SchemaMention, SchemaPostMetrics, SchemaAudience, SchemaConversion, SchemaAdSpend, SchemaEnrichedMention} {
+		file := strings.TrimPrefix(name, "earshot/")
+		file = strings.Replace(file, "/", ".", 1) + ".json"
+		s, err := c.Compile(schemaBase + file)
+		if err != nil {
+			return nil, fmt.Errorf("compile %s: %w", name, err)
+		}
+		v.data[name] = s
+	}
+	return v, nil
+}
+
+// InvalidError says why a message is not a valid event. Class is a short
+// label for metrics and dead-letter headers: "json" or "schema".
+type InvalidError struct {
+	Class  string
+	Reason string
+}
+
+func (e *InvalidError) Error() string { return e.Class + ": " + e.Reason }
+
+// Parse decodes raw into an envelope and validates the envelope and its data
+// against their schemas. Errors are *InvalidError.
+func (v *Validator) Parse(raw []byte) (Envelope, error) {
+	var env Envelope
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+	if err != nil {
+		return env, &InvalidError{Class: "json", Reason: fmt.Sprintf("not JSON: %v", err)}
+	}
+	if err := v.envelope.Validate(doc); err != nil {
+		return env, &InvalidError{Class: "schema", Reason: "envelope: " + flatten(err)}
+	}
+	obj := doc.(map[string]any)
+	name := obj["schema"].(string)
+	if err := v.data[name].Validate(obj["data"]); err != nil {
+		return env, &InvalidError{Class: "schema", Reason: name + ": " + flatten(err)}
+	}
+	if err := json.Unmarshal(raw, &env); err != nil {
+		return env, &InvalidError{Class: "json", Reason: err.Error()}
+	}
+	return env, nil
+}
+
+// Check validates an envelope built in Go, as a collector does before
+// publishing, so a bug in a collector shows up at its source.
+func (v *Validator) Check(env Envelope) error {
+	raw, err := env.Encode()
+	if err != nil {
+		return err
+	}
+	_, err = v.Parse(raw)
+	return err
+}
+
+// flatten turns a jsonschema error tree into one line naming each failing
+// location, which is what a person reading a dead letter needs.
+func flatten(err error) string {
+	en := message.NewPrinter(language.English)
+	var ve *jsonschema.ValidationError
+	if !errors.As(err, &ve) {
+		return err.Error()
+	}
+	var parts []string
+	var walk func(e *jsonschema.ValidationError)
+	walk = func(e *jsonschema.ValidationError) {
+		if len(e.Causes) == 0 {
+			loc := "/" + strings.Join(e.InstanceLocation, "/")
+			parts = append(parts, loc+": "+e.ErrorKind.LocalizedString(en))
+			return
+		}
+		for _, c := range e.Causes {
+			walk(c)
+		}
+	}
+	walk(ve)
+	return strings.Join(parts, "; ")
+}

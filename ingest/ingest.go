@@ -1,0 +1,100 @@
+// Package ingest runs collectors. A collector is a Source: it turns a
+// platform's items into event envelopes and hands them to a Publisher, which
+// validates them against the event schemas and writes them to the raw topic
+// of their kind.
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/earshot-dev/earshot/bus"
+	"github.com/earshot-dev/earshot/event"
+)
+
+// Source is one collector.
+type Source interface {
+	// Name labels the source in metrics and logs and prefixes its event ids.
+	Name() string
+	// Run collects until ctx ends or the source is exhausted, publishing
+	// as it goes. It returns nil when ctx was cancelled.
+	Run(ctx context.Context, pub Publisher) error
+}
+
+// Publisher takes a collector's events.
+type Publisher interface {
+	Publish(ctx context.Context, envs ...event.Envelope) error
+}
+
+// Topics names the raw topics events are routed to.
+type Topics struct {
+	Mentions string // mentions and reviews
+	Metrics  string // post metrics and audience snapshots
+	Business string // conversions and ad spend
+}
+
+// For returns the topic of an envelope's schema.
+func (t Topics) For(schema string) (string, error) {
+	switch schema {
+	case event.SchemaMention:
+		return t.Mentions, nil
+	case event.SchemaPostMetrics, event.SchemaAudience:
+		return t.Metrics, nil
+	case event.SchemaConversion, event.SchemaAdSpend:
+		return t.Business, nil
+	}
+	return "", fmt.Errorf("no raw topic for schema %q", schema)
+}
+
+type messageWriter interface {
+	Write(ctx context.Context, msgs ...bus.Message) error
+}
+
+type deadLetterer interface {
+	Send(ctx context.Context, orig bus.Message, class, reason string) error
+}
+
+// KafkaPublisher validates envelopes and writes them keyed by event id, so
+// the same item always lands in the same partition. An envelope that fails
+// validation is a collector bug or a platform surprise: it goes to the
+// dead-letter topic with its reason instead of stopping the collector.
+type KafkaPublisher struct {
+	W         messageWriter
+	DLQ       deadLetterer
+	Validator *event.Validator
+	Topics    Topics
+}
+
+// Publish implements Publisher.
+func (p *KafkaPublisher) Publish(ctx context.Context, envs ...event.Envelope) error {
+	msgs := make([]bus.Message, 0, len(envs))
+	for _, env := range envs {
+		raw, err := env.Encode()
+		if err != nil {
+			return err
+		}
+		topic, err := p.Topics.For(env.Schema)
+		msg := bus.Message{Topic: topic, Key: []byte(env.ID), Value: raw}
+		if err == nil {
+			err = p.Validator.Check(env)
+		}
+		if err != nil {
+			class := "schema"
+			var ie *event.InvalidError
+			if errors.As(err, &ie) {
+				class = ie.Class
+			}
+			msg.Topic = topic
+			if err := p.DLQ.Send(ctx, msg, class, err.Error()); err != nil {
+				return fmt.Errorf("dead-letter invalid event %s: %w", env.ID, err)
+			}
+			continue
+		}
+		msgs = append(msgs, msg)
+	}
+	if err := p.W.Write(ctx, msgs...); err != nil {
+		return fmt.Errorf("publish %d events: %w", len(msgs), err)
+	}
+	return nil
+}

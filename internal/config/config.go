@@ -1,0 +1,242 @@
+// Package config loads earshot.yaml, applies EARSHOT_* environment
+// overrides and validates the result, naming the key, the bad value and the
+// fix for every problem it finds.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/go-viper/mapstructure/v2"
+	"github.com/knadh/koanf/parsers/yaml"
+	"github.com/knadh/koanf/providers/env/v2"
+	"github.com/knadh/koanf/providers/file"
+	"github.com/knadh/koanf/providers/structs"
+	"github.com/knadh/koanf/v2"
+)
+
+// Config is the whole of earshot's configuration.
+type Config struct {
+	DataDir    string     `koanf:"data_dir"`
+	Log        Log        `koanf:"log"`
+	HTTP       HTTP       `koanf:"http"`
+	Kafka      Kafka      `koanf:"kafka"`
+	ClickHouse ClickHouse `koanf:"clickhouse"`
+	Brands     []Brand    `koanf:"brands"`
+	Synthetic  Synthetic  `koanf:"synthetic"`
+	Enrich     Enrich     `koanf:"enrich"`
+	Sink       Sink       `koanf:"sink"`
+	Rollup     Rollup     `koanf:"rollup"`
+}
+
+// Log sets the logger.
+type Log struct {
+	Level  string `koanf:"level"`  // debug | info | warn | error
+	Format string `koanf:"format"` // auto | json | text
+}
+
+// HTTP is the metrics and health endpoint.
+type HTTP struct {
+	Listen string `koanf:"listen"` // empty disables it
+}
+
+// Kafka selects the broker. No brokers means the embedded one.
+type Kafka struct {
+	Brokers           []string `koanf:"brokers"`
+	TopicPrefix       string   `koanf:"topic_prefix"`
+	Partitions        int      `koanf:"partitions"`
+	ReplicationFactor int      `koanf:"replication_factor"`
+	EmbeddedPort      int      `koanf:"embedded_port"`
+}
+
+// ClickHouse selects the engine. No addrs means the embedded one.
+type ClickHouse struct {
+	Addrs    []string `koanf:"addrs"`
+	Database string   `koanf:"database"`
+	Username string   `koanf:"username"`
+	Password string   `koanf:"password"`
+	LibPath  string   `koanf:"lib_path"`
+}
+
+// Brand is a named listening query: the own brand or a competitor.
+type Brand struct {
+	Name     string   `koanf:"name"`
+	Role     string   `koanf:"role"`
+	Keywords []string `koanf:"keywords"`
+}
+
+// Synthetic configures the demo collector.
+type Synthetic struct {
+	Enabled     bool          `koanf:"enabled"`
+	Rate        float64       `koanf:"rate"`         // mentions per second
+	Seed        int64         `koanf:"seed"`         // same seed, same stream
+	SpikeAfter  time.Duration `koanf:"spike_after"`  // when the injected spike starts
+	SpikeFor    time.Duration `koanf:"spike_for"`    // how long it lasts
+	SpikeFactor float64       `koanf:"spike_factor"` // rate multiplier during the spike
+}
+
+// Enrich configures the enricher.
+type Enrich struct {
+	Languages []string `koanf:"languages"` // detection whitelist, ISO 639-1
+}
+
+// Sink configures the Kafka→ClickHouse sink.
+type Sink struct {
+	BatchSize     int           `koanf:"batch_size"`
+	FlushInterval time.Duration `koanf:"flush_interval"`
+}
+
+// Rollup configures the rollup job.
+type Rollup struct {
+	Interval time.Duration `koanf:"interval"` // how often recent windows are recomputed
+	Lookback time.Duration `koanf:"lookback"` // how far back each run recomputes
+}
+
+// Embedded reports whether the broker is the in-process one.
+func (k Kafka) Embedded() bool { return len(k.Brokers) == 0 }
+
+// Embedded reports whether the engine is the in-process one.
+func (c ClickHouse) Embedded() bool { return len(c.Addrs) == 0 }
+
+// Topic returns the full name of a topic suffix such as "raw.mentions".
+func (k Kafka) Topic(suffix string) string { return k.TopicPrefix + suffix }
+
+// Default returns the configuration used when no file is given: the demo
+// brands on the embedded broker and engine.
+func Default() Config {
+	return Config{
+		DataDir: "./data",
+		Log:     Log{Level: "info", Format: "auto"},
+		HTTP:    HTTP{Listen: "127.0.0.1:9464"},
+		Kafka:   Kafka{TopicPrefix: "earshot.", Partitions: 6, ReplicationFactor: 1},
+		ClickHouse: ClickHouse{
+			Database: "earshot",
+			Username: "default",
+		},
+		Brands: []Brand{
+			{Name: "Acme", Role: "own", Keywords: []string{"acme", "acme corp", "#acme", "@acmehq"}},
+			{Name: "Globex", Role: "competitor", Keywords: []string{"globex", "#globex", "@globex"}},
+			{Name: "Initech", Role: "competitor", Keywords: []string{"initech", "#initech", "@initech"}},
+			{Name: "Umbrella", Role: "competitor", Keywords: []string{"umbrella corp", "#umbrellacorp", "@umbrellacorp"}},
+		},
+		Synthetic: Synthetic{
+			Enabled: true, Rate: 50, Seed: 1,
+			SpikeAfter: 30 * time.Second, SpikeFor: 10 * time.Second, SpikeFactor: 5,
+		},
+		Enrich: Enrich{Languages: []string{"en", "id", "es", "pt", "fr", "de"}},
+		Sink:   Sink{BatchSize: 20000, FlushInterval: time.Second},
+		Rollup: Rollup{Interval: 15 * time.Second, Lookback: 3 * time.Hour},
+	}
+}
+
+// EnvPrefix starts every override variable. A double underscore separates
+// levels so keys keep their own underscores: EARSHOT_KAFKA__TOPIC_PREFIX
+// sets kafka.topic_prefix. Lists are comma-separated.
+const EnvPrefix = "EARSHOT_"
+
+// Load reads path (optional: "" means defaults only), applies environment
+// overrides from environ (os.Environ when nil) and validates.
+func Load(path string, environ func() []string) (Config, error) {
+	k := koanf.New(".")
+	if err := k.Load(structs.Provider(Default(), "koanf"), nil); err != nil {
+		return Config{}, fmt.Errorf("load defaults: %w", err)
+	}
+	var lines lineIndex
+	if path != "" {
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			return Config{}, fmt.Errorf("read config: %w (run 'earshot init' to write an example)", err)
+		}
+		lines = indexLines(raw)
+		// Lists in the file replace the defaults rather than merging into them.
+		for _, key := range []string{"brands", "kafka.brokers", "clickhouse.addrs", "enrich.languages"} {
+			if lines.has(key) {
+				k.Delete(key)
+			}
+		}
+		if err := k.Load(file.Provider(path), yaml.Parser()); err != nil {
+			return Config{}, fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	if environ == nil {
+		environ = os.Environ
+	}
+	if err := k.Load(env.Provider(".", env.Opt{
+		Prefix:        EnvPrefix,
+		EnvironFunc:   environ,
+		TransformFunc: envKey,
+	}), nil); err != nil {
+		return Config{}, fmt.Errorf("read %s* environment: %w", EnvPrefix, err)
+	}
+
+	var c Config
+	err := k.UnmarshalWithConf("", &c, koanf.UnmarshalConf{DecoderConfig: &mapstructure.DecoderConfig{
+		DecodeHook: mapstructure.ComposeDecodeHookFunc(
+			mapstructure.StringToTimeDurationHookFunc(),
+			mapstructure.StringToSliceHookFunc(","),
+			mapstructure.TextUnmarshallerHookFunc(),
+		),
+		ErrorUnused:      true,
+		WeaklyTypedInput: true,
+		Result:           &c,
+	}})
+	if err != nil {
+		return Config{}, fmt.Errorf("%s: %w (check the key names and value types against 'earshot init')", where(path), err)
+	}
+	// An empty list in YAML and an absent key mean the same: embedded mode.
+	if len(c.Kafka.Brokers) == 0 {
+		c.Kafka.Brokers = nil
+	}
+	if len(c.ClickHouse.Addrs) == 0 {
+		c.ClickHouse.Addrs = nil
+	}
+	if errs := c.Validate(); len(errs) > 0 {
+		return Config{}, errs.in(path, lines)
+	}
+	return c, nil
+}
+
+func envKey(k, v string) (string, any) {
+	k = strings.ToLower(strings.TrimPrefix(k, EnvPrefix))
+	k = strings.ReplaceAll(k, "__", ".")
+	if strings.Contains(v, ",") {
+		return k, strings.Split(v, ",")
+	}
+	return k, v
+}
+
+func where(path string) string {
+	if path == "" {
+		return "configuration"
+	}
+	return path
+}
+
+// Problem is one invalid setting.
+type Problem struct {
+	Key   string
+	Value any
+	Fix   string
+}
+
+// Problems are all invalid settings found at once, so a person fixes the
+// file in one go instead of one error per run.
+type Problems []Problem
+
+func (ps Problems) Error() string { return ps.in("", nil).Error() }
+
+func (ps Problems) in(path string, lines lineIndex) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s has %d problem(s):", where(path), len(ps))
+	for _, p := range ps {
+		loc := p.Key
+		if n := lines.line(p.Key); n > 0 {
+			loc = fmt.Sprintf("line %d: %s", n, p.Key)
+		}
+		fmt.Fprintf(&b, "\n  %s = %v: %s", loc, p.Value, p.Fix)
+	}
+	return errors.New(b.String())
+}

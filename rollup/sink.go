@@ -1,0 +1,264 @@
+// Package rollup moves events from Kafka into ClickHouse (Sink) and turns
+// the fact tables into the rollup tables dashboards read (Job).
+package rollup
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/earshot-dev/earshot/bus"
+	"github.com/earshot-dev/earshot/event"
+	"github.com/earshot-dev/earshot/internal/telemetry"
+	"github.com/earshot-dev/earshot/store"
+)
+
+type batchReader interface {
+	FetchBatch(ctx context.Context, max int, wait time.Duration) ([]bus.Message, error)
+	Commit(ctx context.Context, msgs []bus.Message) error
+}
+
+type deadLetterer interface {
+	Send(ctx context.Context, orig bus.Message, class, reason string) error
+}
+
+// Inserter is the part of the store the sink needs.
+type Inserter interface {
+	Insert(ctx context.Context, table string, columns []string, rows [][]any, token string) error
+	Query(ctx context.Context, query string) (*store.Result, error)
+}
+
+// Sink writes events from Kafka into the fact tables.
+//
+// Exactly once, without extra state: every row carries the Kafka partition
+// and offset it came from, and each insert is one block, so it lands whole
+// or not at all. The sink remembers, per table and partition, the highest
+// offset the table holds; whenever a partition's offsets do not continue
+// where the sink left them (a restart, a replay after a crash between insert
+// and commit, a rebalance that handed the partition over) it reloads that
+// mark from the table and skips what is already there.
+type Sink struct {
+	In        batchReader
+	Store     Inserter
+	DLQ       deadLetterer
+	Validator *event.Validator
+	// Topics maps each input topic to the tables its events may go to. A
+	// table must be fed by one topic only: its offsets are that topic's.
+	Topics   map[string][]string
+	BatchMax int
+	Wait     time.Duration
+	Metrics  *telemetry.Metrics
+	Log      *slog.Logger
+
+	next map[topicPartition]int64 // offset expected next
+	done map[tablePartition]int64 // highest offset already in the table
+}
+
+type topicPartition struct {
+	topic     string
+	partition int
+}
+
+type tablePartition struct {
+	table     string
+	partition int
+}
+
+// Run inserts batches until ctx ends.
+func (s *Sink) Run(ctx context.Context) error {
+	for {
+		msgs, err := s.In.FetchBatch(ctx, s.BatchMax, s.Wait)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return fmt.Errorf("sink: fetch: %w", err)
+		}
+		done, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		err = s.Process(done, msgs)
+		cancel()
+		if err != nil {
+			return err
+		}
+	}
+}
+
+type pending struct {
+	t      *table
+	rows   [][]any
+	ranges map[int][2]int64 // partition → first, last offset
+}
+
+// Process inserts one batch and commits it.
+func (s *Sink) Process(ctx context.Context, msgs []bus.Message) error {
+	if s.next == nil {
+		s.next = map[topicPartition]int64{}
+		s.done = map[tablePartition]int64{}
+	}
+	if err := s.syncMarks(ctx, msgs); err != nil {
+		return err
+	}
+	batches := map[string]*pending{}
+	for _, m := range msgs {
+		t, err := s.route(m)
+		if err != nil {
+			var ie *event.InvalidError
+			class := "sink"
+			if errors.As(err, &ie) {
+				class = ie.Class
+			}
+			if err := s.DLQ.Send(ctx, m, class, err.Error()); err != nil {
+				return fmt.Errorf("sink: dead-letter %s/%d@%d: %w", m.Topic, m.Partition, m.Offset, err)
+			}
+			continue
+		}
+		if m.Offset <= s.done[tablePartition{t.name, m.Partition}] {
+			continue // already in the table: a replay
+		}
+		row, err := s.row(t, m)
+		if err != nil {
+			if err := s.DLQ.Send(ctx, m, "decode", err.Error()); err != nil {
+				return fmt.Errorf("sink: dead-letter %s/%d@%d: %w", m.Topic, m.Partition, m.Offset, err)
+			}
+			continue
+		}
+		p := batches[t.name]
+		if p == nil {
+			p = &pending{t: t, ranges: map[int][2]int64{}}
+			batches[t.name] = p
+		}
+		p.rows = append(p.rows, row)
+		r, ok := p.ranges[m.Partition]
+		if !ok {
+			r[0] = m.Offset
+		}
+		r[1] = m.Offset
+		p.ranges[m.Partition] = r
+	}
+	for _, p := range batches {
+		start := time.Now()
+		if err := s.Store.Insert(ctx, p.t.name, p.t.columns, p.rows, token(p)); err != nil {
+			return fmt.Errorf("sink: insert %d rows into %s: %w", len(p.rows), p.t.name, err)
+		}
+		s.Metrics.Inserted(p.t.name, len(p.rows), time.Since(start))
+		s.Metrics.Out("sink", p.t.name, len(p.rows))
+		for part, r := range p.ranges {
+			s.done[tablePartition{p.t.name, part}] = r[1]
+		}
+	}
+	for _, m := range msgs {
+		s.next[topicPartition{m.Topic, m.Partition}] = m.Offset + 1
+	}
+	if err := s.In.Commit(ctx, msgs); err != nil {
+		return fmt.Errorf("sink: commit: %w", err)
+	}
+	return nil
+}
+
+// syncMarks reloads the stored offset marks of every partition whose
+// offsets in msgs do not continue where this sink left them.
+func (s *Sink) syncMarks(ctx context.Context, msgs []bus.Message) error {
+	checked := map[topicPartition]bool{}
+	for _, m := range msgs {
+		tp := topicPartition{m.Topic, m.Partition}
+		if checked[tp] {
+			continue
+		}
+		checked[tp] = true
+		if next, ok := s.next[tp]; ok && next == m.Offset {
+			continue
+		}
+		for _, name := range s.Topics[m.Topic] {
+			mark, err := s.storedMark(ctx, name, m.Partition)
+			if err != nil {
+				return err
+			}
+			s.done[tablePartition{name, m.Partition}] = mark
+			if mark >= m.Offset {
+				s.Log.Info("skipping events already in the table", "table", name, "topic", m.Topic,
+					"partition", m.Partition, "from", m.Offset, "through", mark)
+			}
+		}
+	}
+	return nil
+}
+
+func (s *Sink) storedMark(ctx context.Context, table string, partition int) (int64, error) {
+	q := fmt.Sprintf("SELECT max(kafka_offset), count() FROM %s WHERE kafka_partition = %d", table, partition)
+	res, err := s.Store.Query(ctx, q)
+	if err != nil {
+		return 0, fmt.Errorf("sink: read offset mark of %s partition %d: %w", table, partition, err)
+	}
+	if len(res.Rows) != 1 || len(res.Rows[0]) != 2 {
+		return 0, fmt.Errorf("sink: offset mark of %s: unexpected result %v", table, res.Rows)
+	}
+	if res.Rows[0][1] == "0" {
+		return -1, nil
+	}
+	mark, err := strconv.ParseInt(res.Rows[0][0], 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("sink: offset mark of %s: %w", table, err)
+	}
+	return mark, nil
+}
+
+// route finds the table of a message without decoding its payload.
+func (s *Sink) route(m bus.Message) (*table, error) {
+	var head struct {
+		Schema string `json:"schema"`
+	}
+	if err := json.Unmarshal(m.Value, &head); err != nil {
+		return nil, &event.InvalidError{Class: "json", Reason: fmt.Sprintf("not JSON: %v", err)}
+	}
+	t, ok := tableFor(head.Schema)
+	if !ok {
+		return nil, &event.InvalidError{Class: "schema", Reason: fmt.Sprintf("unknown schema %q", head.Schema)}
+	}
+	if !slices.Contains(s.Topics[m.Topic], t.name) {
+		return nil, &event.InvalidError{Class: "topic", Reason: fmt.Sprintf("%s does not belong on %s", head.Schema, m.Topic)}
+	}
+	return t, nil
+}
+
+func (s *Sink) row(t *table, m bus.Message) ([]any, error) {
+	var env event.Envelope
+	var err error
+	if t == &mentionsTable {
+		// Enriched mentions come from our own enricher, which validated
+		// the mention; the raw topics may be written by anyone.
+		err = json.Unmarshal(m.Value, &env)
+	} else {
+		env, err = s.Validator.Parse(m.Value)
+	}
+	if err != nil {
+		return nil, err
+	}
+	row, err := t.row(env)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", env.Schema, env.ID, err)
+	}
+	return append(row, uint16(m.Partition), uint64(m.Offset)), nil
+}
+
+// token names a batch by its offset ranges, so the engine drops an exact
+// replay of it even if two sinks raced on one partition.
+func token(p *pending) string {
+	parts := make([]int, 0, len(p.ranges))
+	for part := range p.ranges {
+		parts = append(parts, part)
+	}
+	slices.Sort(parts)
+	var b strings.Builder
+	b.WriteString(p.t.name)
+	for _, part := range parts {
+		r := p.ranges[part]
+		fmt.Fprintf(&b, "/%d:%d-%d", part, r[0], r[1])
+	}
+	return b.String()
+}
