@@ -2,7 +2,6 @@ package enrich
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -66,12 +65,8 @@ func (s *Stage) process(ctx context.Context, msgs []bus.Message) error {
 	for _, m := range msgs {
 		em, err := s.enrich(m)
 		if err != nil {
-			var ie *event.InvalidError
-			class := "enrich"
-			if errors.As(err, &ie) {
-				class = ie.Class
-			}
-			if err := s.DLQ.Send(ctx, m, class, err.Error()); err != nil {
+			class, reason := event.Classify(err, "enrich")
+			if err := s.DLQ.Send(ctx, m, class, reason); err != nil {
 				return fmt.Errorf("enrich: dead-letter %s/%d@%d: %w", m.Topic, m.Partition, m.Offset, err)
 			}
 			continue

@@ -128,3 +128,13 @@ func flatten(err error) string {
 	walk(ve)
 	return strings.Join(parts, "; ")
 }
+
+// Classify splits an error into the class and reason a dead letter
+// carries: an *InvalidError's own, or fallback and the error text.
+func Classify(err error, fallback string) (class, reason string) {
+	var ie *InvalidError
+	if errors.As(err, &ie) {
+		return ie.Class, ie.Reason
+	}
+	return fallback, err.Error()
+}

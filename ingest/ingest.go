@@ -6,7 +6,6 @@ package ingest
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/earshot-dev/earshot/bus"
@@ -80,13 +79,8 @@ func (p *KafkaPublisher) Publish(ctx context.Context, envs ...event.Envelope) er
 			err = p.Validator.Check(env)
 		}
 		if err != nil {
-			class := "schema"
-			var ie *event.InvalidError
-			if errors.As(err, &ie) {
-				class = ie.Class
-			}
-			msg.Topic = topic
-			if err := p.DLQ.Send(ctx, msg, class, err.Error()); err != nil {
+			class, reason := event.Classify(err, "schema")
+			if err := p.DLQ.Send(ctx, msg, class, reason); err != nil {
 				return fmt.Errorf("dead-letter invalid event %s: %w", env.ID, err)
 			}
 			continue

@@ -4,14 +4,14 @@ package rollup
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/goccy/go-json"
 
 	"github.com/earshot-dev/earshot/bus"
 	"github.com/earshot-dev/earshot/event"
@@ -106,25 +106,20 @@ func (s *Sink) Process(ctx context.Context, msgs []bus.Message) error {
 	}
 	batches := map[string]*pending{}
 	for _, m := range msgs {
-		t, err := s.route(m)
+		t, env, err := s.route(m)
 		if err != nil {
-			var ie *event.InvalidError
-			class := "sink"
-			if errors.As(err, &ie) {
-				class = ie.Class
-			}
-			if err := s.DLQ.Send(ctx, m, class, err.Error()); err != nil {
-				return fmt.Errorf("sink: dead-letter %s/%d@%d: %w", m.Topic, m.Partition, m.Offset, err)
+			if err := s.deadLetter(ctx, m, err); err != nil {
+				return err
 			}
 			continue
 		}
 		if m.Offset <= s.done[tablePartition{t.name, m.Partition}] {
 			continue // already in the table: a replay
 		}
-		row, err := s.row(t, m)
+		row, err := s.row(t, env, m)
 		if err != nil {
-			if err := s.DLQ.Send(ctx, m, "decode", err.Error()); err != nil {
-				return fmt.Errorf("sink: dead-letter %s/%d@%d: %w", m.Topic, m.Partition, m.Offset, err)
+			if err := s.deadLetter(ctx, m, err); err != nil {
+				return err
 			}
 			continue
 		}
@@ -157,6 +152,14 @@ func (s *Sink) Process(ctx context.Context, msgs []bus.Message) error {
 	}
 	if err := s.In.Commit(ctx, msgs); err != nil {
 		return fmt.Errorf("sink: commit: %w", err)
+	}
+	return nil
+}
+
+func (s *Sink) deadLetter(ctx context.Context, m bus.Message, cause error) error {
+	class, reason := event.Classify(cause, "decode")
+	if err := s.DLQ.Send(ctx, m, class, reason); err != nil {
+		return fmt.Errorf("sink: dead-letter %s/%d@%d: %w", m.Topic, m.Partition, m.Offset, err)
 	}
 	return nil
 }
@@ -208,36 +211,29 @@ func (s *Sink) storedMark(ctx context.Context, table string, partition int) (int
 	return mark, nil
 }
 
-// route finds the table of a message without decoding its payload.
-func (s *Sink) route(m bus.Message) (*table, error) {
-	var head struct {
-		Schema string `json:"schema"`
+// route decodes a message's envelope and finds its table.
+func (s *Sink) route(m bus.Message) (*table, event.Envelope, error) {
+	var env event.Envelope
+	if err := json.Unmarshal(m.Value, &env); err != nil {
+		return nil, env, &event.InvalidError{Class: "json", Reason: fmt.Sprintf("not JSON: %v", err)}
 	}
-	if err := json.Unmarshal(m.Value, &head); err != nil {
-		return nil, &event.InvalidError{Class: "json", Reason: fmt.Sprintf("not JSON: %v", err)}
-	}
-	t, ok := tableFor(head.Schema)
+	t, ok := tableFor(env.Schema)
 	if !ok {
-		return nil, &event.InvalidError{Class: "schema", Reason: fmt.Sprintf("unknown schema %q", head.Schema)}
+		return nil, env, &event.InvalidError{Class: "schema", Reason: fmt.Sprintf("unknown schema %q", env.Schema)}
 	}
 	if !slices.Contains(s.Topics[m.Topic], t.name) {
-		return nil, &event.InvalidError{Class: "topic", Reason: fmt.Sprintf("%s does not belong on %s", head.Schema, m.Topic)}
+		return nil, env, &event.InvalidError{Class: "topic", Reason: fmt.Sprintf("%s does not belong on %s", env.Schema, m.Topic)}
 	}
-	return t, nil
+	return t, env, nil
 }
 
-func (s *Sink) row(t *table, m bus.Message) ([]any, error) {
-	var env event.Envelope
-	var err error
-	if t == &mentionsTable {
-		// Enriched mentions come from our own enricher, which validated
-		// the mention; the raw topics may be written by anyone.
-		err = json.Unmarshal(m.Value, &env)
-	} else {
-		env, err = s.Validator.Parse(m.Value)
-	}
-	if err != nil {
-		return nil, err
+func (s *Sink) row(t *table, env event.Envelope, m bus.Message) ([]any, error) {
+	// Enriched mentions come from our own enricher, which validated the
+	// mention; the raw topics may be written by anyone.
+	if t != &mentionsTable {
+		if _, err := s.Validator.Parse(m.Value); err != nil {
+			return nil, err
+		}
 	}
 	row, err := t.row(env)
 	if err != nil {

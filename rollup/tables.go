@@ -1,9 +1,10 @@
 package rollup
 
 import (
-	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/goccy/go-json"
 
 	"github.com/earshot-dev/earshot/event"
 )

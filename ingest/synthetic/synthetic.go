@@ -319,7 +319,7 @@ func ref(r *rand.Rand, b Brand) string {
 	kw := b.Keywords[r.IntN(len(b.Keywords))]
 	// People write brand names capitalised more often than not.
 	if !strings.HasPrefix(kw, "#") && !strings.HasPrefix(kw, "@") && r.IntN(3) > 0 {
-		return b.Name
+		return strings.ToUpper(kw[:1]) + kw[1:]
 	}
 	return kw
 }

@@ -1,0 +1,66 @@
+package rollup
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"strconv"
+	"testing"
+
+	"github.com/earshot-dev/earshot/schema"
+	"github.com/earshot-dev/earshot/store"
+)
+
+// testStore is the package's one embedded engine (libchdb allows one per
+// process), with the schema applied.
+var testStore store.Store
+
+func TestMain(m *testing.M) {
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "earshot-rollup-test")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	ctx := context.Background()
+	log := slog.New(slog.DiscardHandler)
+	st, err := store.Open(ctx, store.Config{DataDir: dir}, log)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "open embedded store:", err)
+		return 1
+	}
+	defer st.Close()
+	if _, err := store.Migrate(ctx, st, schema.Migrations, log); err != nil {
+		fmt.Fprintln(os.Stderr, "migrate:", err)
+		return 1
+	}
+	testStore = st
+	return m.Run()
+}
+
+func truncate(t testing.TB, tables ...string) {
+	t.Helper()
+	for _, tbl := range tables {
+		if err := testStore.Exec(context.Background(), "TRUNCATE TABLE "+tbl); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func count(t testing.TB, q string) int64 {
+	t.Helper()
+	res, err := testStore.Query(context.Background(), q)
+	if err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	n, err := strconv.ParseInt(res.Rows[0][0], 10, 64)
+	if err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	return n
+}
