@@ -18,10 +18,15 @@ type LangDetector struct {
 func NewLangDetector(codes []string) *LangDetector {
 	d := &LangDetector{opts: whatlanggo.Options{Whitelist: map[whatlanggo.Lang]bool{}}, allowed: map[string]bool{}}
 	for _, c := range codes {
-		if l := whatlanggo.CodeToLang(c); l != -1 {
+		d.allowed[c] = true
+	}
+	// whatlanggo names languages by ISO 639-3 ("eng"); the configuration
+	// uses ISO 639-1 ("en"), as platforms report them. An empty whitelist
+	// would make it score every language it knows, 20× slower.
+	for l := whatlanggo.Afr; l <= whatlanggo.Zul; l++ {
+		if d.allowed[l.Iso6391()] {
 			d.opts.Whitelist[l] = true
 		}
-		d.allowed[c] = true
 	}
 	return d
 }

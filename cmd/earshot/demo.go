@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strconv"
 	"sync/atomic"
 	"text/tabwriter"
@@ -49,6 +52,9 @@ brand. The data stays in --data-dir: query it with 'earshot sql'.`,
 			if errs := cfg.Validate(); len(errs) > 0 {
 				return errs
 			}
+			if err := freshDemoDir(dataDir); err != nil {
+				return err
+			}
 			return a.demo(cmd.Context(), cmd, cfg, duration)
 		},
 	}
@@ -56,6 +62,32 @@ brand. The data stays in --data-dir: query it with 'earshot sql'.`,
 	cmd.Flags().StringVar(&dataDir, "data-dir", "./earshot-demo", "where the embedded broker and engine keep the demo's data")
 	cmd.Flags().Float64Var(&rate, "rate", 0, "mentions per second (default: synthetic.rate, 50)")
 	return cmd
+}
+
+// demoMarker marks a directory as the demo's, so a rerun may wipe it
+// without risking a directory the user keeps real data in.
+const demoMarker = ".earshot-demo"
+
+// freshDemoDir empties dir when an earlier demo made it; each run starts
+// from nothing so its summary counts its own traffic only.
+func freshDemoDir(dir string) error {
+	entries, err := os.ReadDir(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return fmt.Errorf("demo data dir: %w", err)
+	case len(entries) > 0:
+		if _, err := os.Stat(filepath.Join(dir, demoMarker)); err != nil {
+			return fmt.Errorf("--data-dir %s is not empty and was not made by 'earshot demo': pick another directory", dir)
+		}
+		if err := os.RemoveAll(dir); err != nil {
+			return fmt.Errorf("clear the previous demo in %s: %w", dir, err)
+		}
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("demo data dir: %w", err)
+	}
+	return os.WriteFile(filepath.Join(dir, demoMarker), []byte("made by earshot demo; the next demo run empties this directory\n"), 0o644)
 }
 
 // countingPublisher counts the mentions the collector handed over, so the
@@ -206,7 +238,7 @@ func (a *app) summary(ctx context.Context, st store.Store, collected int64, took
 FROM
 (
     SELECT brand, any(role) AS role, sum(mentions) AS n, sum(potential_reach) AS reach_sum,
-           if(sum(mentions) = 0, 0, (sum(positive) - sum(negative)) / sum(mentions) * 100) AS net
+           if(sum(mentions) = 0, 0, (toInt64(sum(positive)) - toInt64(sum(negative))) / sum(mentions) * 100) AS net
     FROM mentions_hourly FINAL GROUP BY brand
 ) AS h
 LEFT JOIN

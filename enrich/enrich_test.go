@@ -1,0 +1,121 @@
+package enrich
+
+import (
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/earshot-dev/earshot/event"
+)
+
+func TestKeywordMatcher(t *testing.T) {
+	m := NewKeywordMatcher([]BrandQuery{
+		{Name: "Acme", Role: event.RoleOwn, Keywords: []string{"acme", "acme corp", "#acmelove", "@acmehq"}},
+		{Name: "Umbrella", Role: event.RoleCompetitor, Keywords: []string{"umbrella corp", "#umbrellacorp"}},
+		{Name: "Globex", Role: event.RoleCompetitor, Keywords: []string{"globex"}},
+	})
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"I love Acme!", []string{"Acme"}},
+		{"ACME rocks", []string{"Acme"}},
+		{"#acme is trending", []string{"Acme"}},                    // plain keyword matches its hashtag
+		{"thanks @acme for the help", []string{"Acme"}},            // and its handle
+		{"acmes are not acme-like", []string{"Acme"}},              // "acme-like" splits into acme + like
+		{"acmecorp is one word", nil},                              // whole words only
+		{"#acmelove forever", []string{"Acme"}},                    // hashtag keyword
+		{"acmelove without hash", nil},                             // hashtag keyword needs the hash
+		{"ping @AcmeHQ please", []string{"Acme"}},                  // handle, case-insensitive
+		{"an umbrella in the rain", nil},                           // phrase needs both words
+		{"Umbrella Corp is evil", []string{"Umbrella"}},            // phrase
+		{"umbrella, corp", []string{"Umbrella"}},                   // punctuation between words is not a word
+		{"Globex vs Acme: which one?", []string{"Acme", "Globex"}}, // config order
+		{"", nil},
+		{"#", nil},
+		{"日本語 acme テキスト", []string{"Acme"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			var got []string
+			for _, b := range m.Match(tt.text) {
+				got = append(got, b.Name)
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Fatalf("Match(%q) = %v, want %v", tt.text, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestLangDetector(t *testing.T) {
+	d := NewLangDetector([]string{"en", "id"})
+	tests := []struct {
+		text, reported, want string
+	}{
+		{"anything at all", "DE", "de"}, // the source's word wins
+		{"The delivery was fast and the support team answered every question I had", "", "en"},
+		{"Pelayanan cepat banget dan barangnya sampai dengan selamat, terima kasih banyak", "", "id"},
+		{"", "", ""},
+	}
+	for _, tt := range tests {
+		if got := d.Detect(tt.text, tt.reported); got != tt.want {
+			t.Errorf("Detect(%q, %q) = %q, want %q", tt.text, tt.reported, got, tt.want)
+		}
+	}
+}
+
+func TestVaderLabels(t *testing.T) {
+	v := NewVader()
+	tests := []struct {
+		text, want string
+	}{
+		{"I love this, it is great!", event.Positive},
+		{"This is terrible and I hate it.", event.Negative},
+		{"The store opens at nine.", event.Neutral},
+		{"Not good at all.", event.Negative},
+	}
+	for _, tt := range tests {
+		got := v.Score(tt.text, "en")
+		if got.Label != tt.want || got.Score < -1 || got.Score > 1 {
+			t.Errorf("Score(%q) = %+v, want label %s", tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestEnrich(t *testing.T) {
+	at := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	e := &Enricher{
+		Lang: NewLangDetector([]string{"en"}), Scorer: NewVader(),
+		Brands: NewKeywordMatcher([]BrandQuery{{Name: "Acme", Role: event.RoleOwn, Keywords: []string{"acme"}}}),
+		Now:    func() time.Time { return at },
+	}
+	m := event.Mention{Network: "news", Title: "Acme recalls rockets", Text: "The recall is a disaster for customers.", Author: event.Author{ID: "a", Followers: 42}}
+	got := e.Enrich(m)
+	if len(got.Brands) != 1 || got.Brands[0].Name != "Acme" {
+		t.Errorf("brand in the title not matched: %+v", got.Brands)
+	}
+	if got.Reach != 42 || !got.EnrichedAt.Equal(at) || got.Sentiment.Label != event.Negative || got.Lang != "en" {
+		t.Errorf("got %+v", got)
+	}
+	if got := e.Enrich(event.Mention{Text: "nothing here"}); got.Brands == nil {
+		t.Error("no brands must be an empty list, not null, so the schema accepts it")
+	}
+}
+
+func BenchmarkEnrich(b *testing.B) {
+	e := &Enricher{
+		Lang: NewLangDetector([]string{"en", "id", "es", "pt", "fr", "de"}), Scorer: NewVader(),
+		Brands: NewKeywordMatcher([]BrandQuery{
+			{Name: "Acme", Role: event.RoleOwn, Keywords: []string{"acme", "acme corp", "#acme", "@acmehq"}},
+			{Name: "Globex", Role: event.RoleCompetitor, Keywords: []string{"globex", "#globex"}},
+		}),
+		Now: time.Now,
+	}
+	m := event.Mention{Text: "Worst customer service ever, Acme. Still waiting for my refund 😡 switching to Globex #fail", Author: event.Author{ID: "a"}}
+	b.ReportAllocs()
+	for b.Loop() {
+		e.Enrich(m)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "mentions/s")
+}
