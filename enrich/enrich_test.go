@@ -119,3 +119,30 @@ func BenchmarkEnrich(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "mentions/s")
 }
+
+// TestEnrichConcurrent runs one Enricher from several goroutines, as the
+// stage does, so the race detector sees any shared mutable state.
+func TestEnrichConcurrent(t *testing.T) {
+	e := &Enricher{
+		Lang: NewLangDetector([]string{"en", "id"}), Scorer: NewVader(),
+		Brands: NewKeywordMatcher([]BrandQuery{{Name: "Acme", Role: event.RoleOwn, Keywords: []string{"acme"}}}),
+		Now:    time.Now,
+	}
+	texts := []string{"Acme is great", "Acme lambat banget, parah", "terrible acme support 😡", "no brand here"}
+	done := make(chan struct{})
+	for g := range 4 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i := range 200 {
+				got := e.Enrich(event.Mention{Text: texts[(g+i)%len(texts)]})
+				if (got.Brands == nil) || (len(got.Brands) == 1) != ((g+i)%len(texts) != 3) {
+					t.Errorf("unexpected brands %v for %q", got.Brands, texts[(g+i)%len(texts)])
+					return
+				}
+			}
+		}()
+	}
+	for range 4 {
+		<-done
+	}
+}

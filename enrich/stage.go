@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"runtime"
+	"sync"
 	"time"
 
 	"github.com/earshot-dev/earshot/bus"
@@ -61,9 +63,10 @@ func (s *Stage) Run(ctx context.Context) error {
 }
 
 func (s *Stage) process(ctx context.Context, msgs []bus.Message) error {
+	values, errs := s.enrichAll(msgs)
 	out := make([]bus.Message, 0, len(msgs))
-	for _, m := range msgs {
-		em, err := s.enrich(m)
+	for i, m := range msgs {
+		em, err := values[i], errs[i]
 		if err != nil {
 			class, reason := event.Classify(err, "enrich")
 			if err := s.DLQ.Send(ctx, m, class, reason); err != nil {
@@ -80,6 +83,24 @@ func (s *Stage) process(ctx context.Context, msgs []bus.Message) error {
 		return fmt.Errorf("enrich: commit: %w", err)
 	}
 	return nil
+}
+
+// enrichAll enriches a batch on every core: enrichment is CPU-bound and
+// a batch's messages are independent. Output order stays input order.
+func (s *Stage) enrichAll(msgs []bus.Message) ([][]byte, []error) {
+	values := make([][]byte, len(msgs))
+	errs := make([]error, len(msgs))
+	workers := min(runtime.GOMAXPROCS(0), (len(msgs)+63)/64)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(msgs); i += workers {
+				values[i], errs[i] = s.enrich(msgs[i])
+			}
+		})
+	}
+	wg.Wait()
+	return values, errs
 }
 
 func (s *Stage) enrich(m bus.Message) ([]byte, error) {

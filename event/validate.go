@@ -2,13 +2,13 @@ package event
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"path"
 	"strings"
 
+	gojson "github.com/goccy/go-json"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
@@ -72,37 +72,35 @@ type InvalidError struct {
 
 func (e *InvalidError) Error() string { return e.Class + ": " + e.Reason }
 
-// Parse decodes raw into an envelope and validates the envelope and its data
-// against their schemas. Errors are *InvalidError.
+// Parse validates raw (see Validate) and decodes it into an envelope.
+// Errors are *InvalidError.
 func (v *Validator) Parse(raw []byte) (Envelope, error) {
 	var env Envelope
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
-	if err != nil {
-		return env, &InvalidError{Class: "json", Reason: fmt.Sprintf("not JSON: %v", err)}
+	if err := v.Validate(raw); err != nil {
+		return env, err
 	}
-	if err := v.envelope.Validate(doc); err != nil {
-		return env, &InvalidError{Class: "schema", Reason: "envelope: " + flatten(err)}
-	}
-	obj := doc.(map[string]any)
-	name := obj["schema"].(string)
-	if err := v.data[name].Validate(obj["data"]); err != nil {
-		return env, &InvalidError{Class: "schema", Reason: name + ": " + flatten(err)}
-	}
-	if err := json.Unmarshal(raw, &env); err != nil {
+	if err := gojson.Unmarshal(raw, &env); err != nil {
 		return env, &InvalidError{Class: "json", Reason: err.Error()}
 	}
 	return env, nil
 }
 
-// Check validates an envelope built in Go, as a collector does before
-// publishing, so a bug in a collector shows up at its source.
-func (v *Validator) Check(env Envelope) error {
-	raw, err := env.Encode()
+// Validate checks raw against the envelope schema and the schema of the
+// data it names. Errors are *InvalidError.
+func (v *Validator) Validate(raw []byte) error {
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
 	if err != nil {
-		return err
+		return &InvalidError{Class: "json", Reason: fmt.Sprintf("not JSON: %v", err)}
 	}
-	_, err = v.Parse(raw)
-	return err
+	if err := v.envelope.Validate(doc); err != nil {
+		return &InvalidError{Class: "schema", Reason: "envelope: " + flatten(err)}
+	}
+	obj := doc.(map[string]any)
+	name := obj["schema"].(string)
+	if err := v.data[name].Validate(obj["data"]); err != nil {
+		return &InvalidError{Class: "schema", Reason: name + ": " + flatten(err)}
+	}
+	return nil
 }
 
 // flatten turns a jsonschema error tree into one line naming each failing

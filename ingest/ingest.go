@@ -76,7 +76,7 @@ func (p *KafkaPublisher) Publish(ctx context.Context, envs ...event.Envelope) er
 		topic, err := p.Topics.For(env.Schema)
 		msg := bus.Message{Topic: topic, Key: []byte(env.ID), Value: raw}
 		if err == nil {
-			err = p.Validator.Check(env)
+			err = p.Validator.Validate(raw)
 		}
 		if err != nil {
 			class, reason := event.Classify(err, "schema")

@@ -6,9 +6,11 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/goccy/go-json"
@@ -104,31 +106,25 @@ func (s *Sink) Process(ctx context.Context, msgs []bus.Message) error {
 	if err := s.syncMarks(ctx, msgs); err != nil {
 		return err
 	}
+	decoded := s.decodeAll(msgs)
 	batches := map[string]*pending{}
-	for _, m := range msgs {
-		t, env, err := s.route(m)
-		if err != nil {
-			if err := s.deadLetter(ctx, m, err); err != nil {
+	for i, m := range msgs {
+		d := decoded[i]
+		if d.err != nil {
+			if err := s.deadLetter(ctx, m, d.err); err != nil {
 				return err
 			}
 			continue
 		}
-		if m.Offset <= s.done[tablePartition{t.name, m.Partition}] {
+		if m.Offset <= s.done[tablePartition{d.t.name, m.Partition}] {
 			continue // already in the table: a replay
 		}
-		row, err := s.row(t, env, m)
-		if err != nil {
-			if err := s.deadLetter(ctx, m, err); err != nil {
-				return err
-			}
-			continue
-		}
-		p := batches[t.name]
+		p := batches[d.t.name]
 		if p == nil {
-			p = &pending{t: t, ranges: map[int][2]int64{}}
-			batches[t.name] = p
+			p = &pending{t: d.t, ranges: map[int][2]int64{}}
+			batches[d.t.name] = p
 		}
-		p.rows = append(p.rows, row)
+		p.rows = append(p.rows, d.row)
 		r, ok := p.ranges[m.Partition]
 		if !ok {
 			r[0] = m.Offset
@@ -154,6 +150,33 @@ func (s *Sink) Process(ctx context.Context, msgs []bus.Message) error {
 		return fmt.Errorf("sink: commit: %w", err)
 	}
 	return nil
+}
+
+type decodedRow struct {
+	t   *table
+	row []any
+	err error
+}
+
+// decodeAll turns messages into rows on every core; decoding is most of
+// the sink's own CPU and messages are independent.
+func (s *Sink) decodeAll(msgs []bus.Message) []decodedRow {
+	out := make([]decodedRow, len(msgs))
+	workers := min(runtime.GOMAXPROCS(0), (len(msgs)+255)/256)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(msgs); i += workers {
+				d := &out[i]
+				var env event.Envelope
+				if d.t, env, d.err = s.route(msgs[i]); d.err == nil {
+					d.row, d.err = s.row(d.t, env, msgs[i])
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return out
 }
 
 func (s *Sink) deadLetter(ctx context.Context, m bus.Message, cause error) error {
