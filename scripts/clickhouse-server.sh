@@ -9,7 +9,7 @@
 # Everything (config, data, tmp, logs, pid file) lives under DIR; the server
 # listens on 127.0.0.1 only. Data survives stop/start, so a restart looks to
 # clients like a real server bounce. Tests then use:
-#   EARSHOT_TEST_CLICKHOUSE_ADDR=127.0.0.1:PORT EARSHOT_TEST_CLICKHOUSE_DIR=DIR
+#   TEST_CLICKHOUSE_ADDR=127.0.0.1:PORT TEST_CLICKHOUSE_DIR=DIR
 set -euo pipefail
 
 readonly START_TIMEOUT_S=30

@@ -34,12 +34,12 @@ need docker-compose docker-compose
 bash scripts/install-libchdb.sh
 
 ch_dir=$(mktemp -d "${TMPDIR:-/tmp}/earshot-ch.XXXXXX")
-ch_port=${EARSHOT_TEST_CLICKHOUSE_PORT:-19000}
+ch_port=${TEST_CLICKHOUSE_PORT:-19000}
 bash scripts/clickhouse-server.sh start "$ch_dir" "$ch_port" || die "the ClickHouse server for the server-driver tests did not start"
 trap 'bash scripts/clickhouse-server.sh stop "$ch_dir" >/dev/null 2>&1 || true; rm -rf "$ch_dir"' EXIT
 
-export EARSHOT_TEST_CLICKHOUSE_ADDR="127.0.0.1:${ch_port}"
-export EARSHOT_TEST_CLICKHOUSE_DIR="$ch_dir"
+export TEST_CLICKHOUSE_ADDR="127.0.0.1:${ch_port}"
+export TEST_CLICKHOUSE_DIR="$ch_dir"
 export CHDB_LIB_PATH="${CHDB_LIB_PATH:-$PWD/.libchdb/libchdb.so}"
 
 if [[ $# -eq 0 ]]; then

@@ -55,8 +55,8 @@ func embeddedStore(tb testing.TB) Store {
 }
 
 const (
-	envServerAddr = "EARSHOT_TEST_CLICKHOUSE_ADDR"
-	envServerDir  = "EARSHOT_TEST_CLICKHOUSE_DIR"
+	envServerAddr = "TEST_CLICKHOUSE_ADDR"
+	envServerDir  = "TEST_CLICKHOUSE_DIR"
 )
 
 // serverAddr returns the test ClickHouse server's address, failing (never

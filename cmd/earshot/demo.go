@@ -42,6 +42,11 @@ brand. The data stays in --data-dir: query it with 'earshot sql'.`,
 				return err
 			}
 			cfg.Kafka.Brokers, cfg.ClickHouse.Addrs = nil, nil
+			if a.configPath == "" {
+				// The demo speaks through its progress lines and summary;
+				// info logs would bury them.
+				cfg.Log.Level = "warn"
+			}
 			cfg.DataDir = dataDir
 			cfg.Synthetic.Enabled = true
 			if rate > 0 {
@@ -176,7 +181,10 @@ func (a *app) progress(ctx context.Context, st store.Store, c *countingPublisher
 				return
 			case <-t.C:
 			}
-			stored, _ := scalar(ctx, st, "SELECT count() FROM mentions")
+			stored, err := scalar(ctx, st, "SELECT count() FROM mentions")
+			if err != nil {
+				continue
+			}
 			line := fmt.Sprintf("%5.0fs  collected %d mentions, stored %s", time.Since(start).Seconds(), c.mentions.Load(), stored)
 			if tty {
 				fmt.Fprintf(a.stderr, "\r%s", line)

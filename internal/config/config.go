@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"reflect"
 	"strings"
 	"time"
 
@@ -164,6 +165,9 @@ func Load(path string, environ func() []string) (Config, error) {
 	if environ == nil {
 		environ = os.Environ
 	}
+	if err := checkEnv(environ()); err != nil {
+		return Config{}, err
+	}
 	if err := k.Load(env.Provider(".", env.Opt{
 		Prefix:        EnvPrefix,
 		EnvironFunc:   environ,
@@ -197,6 +201,33 @@ func Load(path string, environ func() []string) (Config, error) {
 		return Config{}, errs.in(path, lines)
 	}
 	return c, nil
+}
+
+// checkEnv names an EARSHOT_ variable that sets no known key: a typo in a
+// deployment's environment would otherwise go unnoticed.
+func checkEnv(environ []string) error {
+	known := map[string]bool{}
+	var walk func(prefix string, t reflect.Type)
+	walk = func(prefix string, t reflect.Type) {
+		for f := range t.Fields() {
+			key := prefix + f.Tag.Get("koanf")
+			known[key] = true
+			if f.Type.Kind() == reflect.Struct && f.Type != reflect.TypeFor[time.Duration]() {
+				walk(key+".", f.Type)
+			}
+		}
+	}
+	walk("", reflect.TypeFor[Config]())
+	for _, kv := range environ {
+		name, value, _ := strings.Cut(kv, "=")
+		if !strings.HasPrefix(name, EnvPrefix) {
+			continue
+		}
+		if key, _ := envKey(name, value); !known[key] {
+			return fmt.Errorf("environment variable %s sets %q, which is not a configuration key: fix the name (levels are separated by __, e.g. EARSHOT_KAFKA__BROKERS) or unset it", name, key)
+		}
+	}
+	return nil
 }
 
 func envKey(k, v string) (string, any) {

@@ -94,6 +94,7 @@ func TestLoadErrors(t *testing.T) {
 		{"bad duration", "sink:\n  flush_interval: soon\n", nil, []string{"flush_interval"}},
 		{"several problems at once", "kafka:\n  partitions: -1\nsink:\n  batch_size: 0\n", nil,
 			[]string{"2 problem(s)", "kafka.partitions", "sink.batch_size"}},
+		{"unknown env var", "", []string{"EARSHOT_KAFKA__BROKER=k:9092"}, []string{"EARSHOT_KAFKA__BROKER", `"kafka.broker"`, "not a configuration key"}},
 		{"replication on embedded", "kafka:\n  replication_factor: 3\n", nil, []string{"embedded broker is one node"}},
 	}
 	for _, tt := range tests {
