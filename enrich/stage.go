@@ -22,7 +22,7 @@ type messageWriter interface {
 }
 
 type deadLetterer interface {
-	Send(ctx context.Context, orig bus.Message, class, reason string) error
+	Send(ctx context.Context, failures ...bus.Failure) error
 }
 
 // Stage reads raw mentions, validates them a second time (a collector
@@ -65,16 +65,17 @@ func (s *Stage) Run(ctx context.Context) error {
 func (s *Stage) process(ctx context.Context, msgs []bus.Message) error {
 	values, errs := s.enrichAll(msgs)
 	out := make([]bus.Message, 0, len(msgs))
+	var failed []bus.Failure
 	for i, m := range msgs {
-		em, err := values[i], errs[i]
-		if err != nil {
+		if err := errs[i]; err != nil {
 			class, reason := event.Classify(err, "enrich")
-			if err := s.DLQ.Send(ctx, m, class, reason); err != nil {
-				return fmt.Errorf("enrich: dead-letter %s/%d@%d: %w", m.Topic, m.Partition, m.Offset, err)
-			}
+			failed = append(failed, bus.Failure{Msg: m, Class: class, Reason: reason})
 			continue
 		}
-		out = append(out, bus.Message{Topic: s.OutTopic, Key: m.Key, Value: em})
+		out = append(out, bus.Message{Topic: s.OutTopic, Key: m.Key, Value: values[i]})
+	}
+	if err := s.DLQ.Send(ctx, failed...); err != nil {
+		return fmt.Errorf("enrich: %w", err)
 	}
 	if err := s.Out.Write(ctx, out...); err != nil {
 		return fmt.Errorf("enrich: write %d enriched mentions: %w", len(out), err)

@@ -51,7 +51,7 @@ type messageWriter interface {
 }
 
 type deadLetterer interface {
-	Send(ctx context.Context, orig bus.Message, class, reason string) error
+	Send(ctx context.Context, failures ...bus.Failure) error
 }
 
 // KafkaPublisher validates envelopes and writes them keyed by event id, so
@@ -68,6 +68,7 @@ type KafkaPublisher struct {
 // Publish implements Publisher.
 func (p *KafkaPublisher) Publish(ctx context.Context, envs ...event.Envelope) error {
 	msgs := make([]bus.Message, 0, len(envs))
+	var failed []bus.Failure
 	for _, env := range envs {
 		raw, err := env.Encode()
 		if err != nil {
@@ -80,12 +81,13 @@ func (p *KafkaPublisher) Publish(ctx context.Context, envs ...event.Envelope) er
 		}
 		if err != nil {
 			class, reason := event.Classify(err, "schema")
-			if err := p.DLQ.Send(ctx, msg, class, reason); err != nil {
-				return fmt.Errorf("dead-letter invalid event %s: %w", env.ID, err)
-			}
+			failed = append(failed, bus.Failure{Msg: msg, Class: class, Reason: reason})
 			continue
 		}
 		msgs = append(msgs, msg)
+	}
+	if err := p.DLQ.Send(ctx, failed...); err != nil {
+		return fmt.Errorf("publish: %w", err)
 	}
 	if err := p.W.Write(ctx, msgs...); err != nil {
 		return fmt.Errorf("publish %d events: %w", len(msgs), err)

@@ -27,7 +27,7 @@ type batchReader interface {
 }
 
 type deadLetterer interface {
-	Send(ctx context.Context, orig bus.Message, class, reason string) error
+	Send(ctx context.Context, failures ...bus.Failure) error
 }
 
 // Inserter is the part of the store the sink needs.
@@ -108,12 +108,12 @@ func (s *Sink) Process(ctx context.Context, msgs []bus.Message) error {
 	}
 	decoded := s.decodeAll(msgs)
 	batches := map[string]*pending{}
+	var failed []bus.Failure
 	for i, m := range msgs {
 		d := decoded[i]
 		if d.err != nil {
-			if err := s.deadLetter(ctx, m, d.err); err != nil {
-				return err
-			}
+			class, reason := event.Classify(d.err, "decode")
+			failed = append(failed, bus.Failure{Msg: m, Class: class, Reason: reason})
 			continue
 		}
 		if m.Offset <= s.done[tablePartition{d.t.name, m.Partition}] {
@@ -131,6 +131,9 @@ func (s *Sink) Process(ctx context.Context, msgs []bus.Message) error {
 		}
 		r[1] = m.Offset
 		p.ranges[m.Partition] = r
+	}
+	if err := s.DLQ.Send(ctx, failed...); err != nil {
+		return fmt.Errorf("sink: %w", err)
 	}
 	for _, p := range batches {
 		start := time.Now()
@@ -177,14 +180,6 @@ func (s *Sink) decodeAll(msgs []bus.Message) []decodedRow {
 	}
 	wg.Wait()
 	return out
-}
-
-func (s *Sink) deadLetter(ctx context.Context, m bus.Message, cause error) error {
-	class, reason := event.Classify(cause, "decode")
-	if err := s.DLQ.Send(ctx, m, class, reason); err != nil {
-		return fmt.Errorf("sink: dead-letter %s/%d@%d: %w", m.Topic, m.Partition, m.Offset, err)
-	}
-	return nil
 }
 
 // syncMarks reloads the stored offset marks of every partition whose

@@ -25,8 +25,10 @@ func (r *noCommit) Commit(context.Context, []bus.Message) error { r.commits++; r
 
 type collectDLQ struct{ got []string }
 
-func (d *collectDLQ) Send(_ context.Context, m bus.Message, class, reason string) error {
-	d.got = append(d.got, class+": "+reason)
+func (d *collectDLQ) Send(_ context.Context, failures ...bus.Failure) error {
+	for _, f := range failures {
+		d.got = append(d.got, f.Class+": "+f.Reason)
+	}
 	return nil
 }
 

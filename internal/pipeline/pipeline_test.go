@@ -191,7 +191,7 @@ func TestEndToEndExactCounts(t *testing.T) {
 		t.Fatal(err)
 	}
 	checks := []struct {
-		name       string
+		name        string
 		rollup, raw string
 	}{
 		{"mentions per brand", "SELECT sum(mentions) FROM mentions_hourly FINAL",
