@@ -34,7 +34,12 @@ need docker-compose docker-compose
 bash scripts/install-libchdb.sh
 
 ch_dir=$(mktemp -d "${TMPDIR:-/tmp}/earshot-ch.XXXXXX")
+# The first free port from 19000 (native) — its HTTP port is the next free
+# one — so a developer's own server on 19000 does not get in the way.
 ch_port=${TEST_CLICKHOUSE_PORT:-19000}
+while (exec 3<>"/dev/tcp/127.0.0.1/$ch_port") 2>/dev/null; do
+	ch_port=$((ch_port + 2))
+done
 bash scripts/clickhouse-server.sh start "$ch_dir" "$ch_port" || die "the ClickHouse server for the server-driver tests did not start"
 trap 'bash scripts/clickhouse-server.sh stop "$ch_dir" >/dev/null 2>&1 || true; rm -rf "$ch_dir"' EXIT
 
