@@ -283,7 +283,7 @@ ORDER BY h.n DESC`)
 			fmt.Fprintf(w, "%s: %s\n", q.label, v)
 		}
 	}
-	fmt.Fprintf(w, "\ndata left in %s; try:\n  earshot sql --data-dir %s \"SELECT hour, brand, mentions FROM mentions_hourly FINAL ORDER BY hour, brand\"\n", dataDir, dataDir)
+	fmt.Fprintf(w, "\ndata left in %s; try:\n  %s sql --data-dir %s \"SELECT hour, brand, mentions FROM mentions_hourly FINAL ORDER BY hour, brand\"\n", dataDir, os.Args[0], dataDir)
 	return nil
 }
 
