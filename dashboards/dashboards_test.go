@@ -180,28 +180,6 @@ func loadDashboards(t *testing.T) []dashboardFile {
 // ---------------------------------------------------------------------------
 // Provisioning.
 
-type datasourceFile struct {
-	APIVersion  int `yaml:"apiVersion"`
-	Datasources []struct {
-		Name           string         `yaml:"name"`
-		UID            string         `yaml:"uid"`
-		Type           string         `yaml:"type"`
-		JSONData       map[string]any `yaml:"jsonData"`
-		SecureJSONData map[string]any `yaml:"secureJsonData"`
-	} `yaml:"datasources"`
-}
-
-type providerFile struct {
-	APIVersion int `yaml:"apiVersion"`
-	Providers  []struct {
-		Name    string `yaml:"name"`
-		Type    string `yaml:"type"`
-		Options struct {
-			Path string `yaml:"path"`
-		} `yaml:"options"`
-	} `yaml:"providers"`
-}
-
 func readYAML(t *testing.T, name string, v any) {
 	t.Helper()
 	b, err := fs.ReadFile(Files, name)
@@ -228,7 +206,7 @@ func TestEmbeddedFiles(t *testing.T) {
 }
 
 func TestDatasourceProvisioning(t *testing.T) {
-	var f datasourceFile
+	var f DatasourceFile
 	readYAML(t, "provisioning/datasources/clickhouse.yaml", &f)
 	if f.APIVersion != 1 {
 		t.Errorf("apiVersion = %d, want 1", f.APIVersion)
@@ -265,7 +243,7 @@ func TestDatasourceProvisioning(t *testing.T) {
 }
 
 func TestDashboardProvider(t *testing.T) {
-	var f providerFile
+	var f ProviderFile
 	readYAML(t, "provisioning/dashboards/earshot.yaml", &f)
 	if f.APIVersion != 1 {
 		t.Errorf("apiVersion = %d, want 1", f.APIVersion)

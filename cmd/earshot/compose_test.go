@@ -18,6 +18,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/earshot-dev/earshot/dashboards"
 	"github.com/earshot-dev/earshot/internal/config"
 )
 
@@ -561,26 +562,6 @@ func TestPrometheusScrapesServices(t *testing.T) {
 // ---------------------------------------------------------------------------
 // Grafana.
 
-type grafanaDatasources struct {
-	Datasources []struct {
-		Name           string         `yaml:"name"`
-		UID            string         `yaml:"uid"`
-		Type           string         `yaml:"type"`
-		JSONData       map[string]any `yaml:"jsonData"`
-		SecureJSONData map[string]any `yaml:"secureJsonData"`
-	} `yaml:"datasources"`
-}
-
-type grafanaProviders struct {
-	Providers []struct {
-		Name    string `yaml:"name"`
-		Type    string `yaml:"type"`
-		Options struct {
-			Path string `yaml:"path"`
-		} `yaml:"options"`
-	} `yaml:"providers"`
-}
-
 // provisioningFiles returns the YAML files of the host directory mounted at
 // target in the Grafana service.
 func provisioningFiles(t *testing.T, svc composeService, target string) []string {
@@ -617,7 +598,7 @@ func TestGrafanaDatasourceProvisioning(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var f grafanaDatasources
+		var f dashboards.DatasourceFile
 		readYAMLFile(t, file, &f)
 		for _, ds := range f.Datasources {
 			if ds.Type != "grafana-clickhouse-datasource" {
@@ -683,7 +664,7 @@ func TestGrafanaDashboardProvider(t *testing.T) {
 	c := loadCompose(t)
 	_, grafana := c.serviceByImage(t, "grafana/grafana")
 	for _, file := range provisioningFiles(t, grafana, "/etc/grafana/provisioning/dashboards") {
-		var f grafanaProviders
+		var f dashboards.ProviderFile
 		readYAMLFile(t, file, &f)
 		if len(f.Providers) == 0 {
 			t.Errorf("%s: no providers", file)
