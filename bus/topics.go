@@ -14,6 +14,9 @@ type TopicSpec struct {
 	Name              string
 	Partitions        int
 	ReplicationFactor int
+	// Compacted topics keep the latest message per key (cleanup.policy
+	// compact): state such as collector checkpoints, not event streams.
+	Compacted bool
 }
 
 // EnsureTopics creates the topics that don't exist. Existing ones are left
@@ -63,7 +66,11 @@ func EnsureTopics(ctx context.Context, cfg Config, topics []TopicSpec) error {
 		if rf <= 0 {
 			rf = cfg.replicationFactor()
 		}
-		create = append(create, kafka.TopicConfig{Topic: t.Name, NumPartitions: p, ReplicationFactor: rf})
+		tc := kafka.TopicConfig{Topic: t.Name, NumPartitions: p, ReplicationFactor: rf}
+		if t.Compacted {
+			tc.ConfigEntries = []kafka.ConfigEntry{{ConfigName: "cleanup.policy", ConfigValue: "compact"}}
+		}
+		create = append(create, tc)
 	}
 	if len(create) == 0 {
 		return nil

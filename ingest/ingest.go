@@ -10,6 +10,7 @@ import (
 
 	"github.com/earshot-dev/earshot/bus"
 	"github.com/earshot-dev/earshot/event"
+	"github.com/earshot-dev/earshot/internal/telemetry"
 )
 
 // Source is one collector.
@@ -23,7 +24,22 @@ type Source interface {
 
 // Publisher takes a collector's events.
 type Publisher interface {
+	// Publish validates the envelopes and writes them; it returns once
+	// they are acknowledged, so a caller may then advance its checkpoint.
 	Publish(ctx context.Context, envs ...event.Envelope) error
+	// Reject keeps something a source received but could not turn into
+	// events (a malformed API body, an item missing its id) in the
+	// dead-letter topic, so it is seen rather than dropped.
+	Reject(ctx context.Context, r Rejected) error
+}
+
+// Rejected is input a collector could not use.
+type Rejected struct {
+	Source string // the collector's name
+	Key    string // what it was, e.g. the request URL or the item's id
+	Body   []byte // the raw input
+	Class  string // short label: "malformed", "invalid", …
+	Reason string
 }
 
 // Topics names the raw topics events are routed to.
@@ -63,6 +79,17 @@ type KafkaPublisher struct {
 	DLQ       deadLetterer
 	Validator *event.Validator
 	Topics    Topics
+	Metrics   *telemetry.Metrics
+}
+
+// Reject implements Publisher. The letter names no original topic: it
+// never was on one, so 'deadletter replay' leaves it alone.
+func (p *KafkaPublisher) Reject(ctx context.Context, r Rejected) error {
+	msg := bus.Message{Key: []byte(r.Source + ":" + r.Key), Value: r.Body, Partition: -1, Offset: -1}
+	if err := p.DLQ.Send(ctx, bus.Failure{Msg: msg, Class: r.Class, Reason: r.Source + ": " + r.Reason}); err != nil {
+		return fmt.Errorf("dead-letter rejected input of %s: %w", r.Source, err)
+	}
+	return nil
 }
 
 // Publish implements Publisher.
@@ -92,5 +119,17 @@ func (p *KafkaPublisher) Publish(ctx context.Context, envs ...event.Envelope) er
 	if err := p.W.Write(ctx, msgs...); err != nil {
 		return fmt.Errorf("publish %d events: %w", len(msgs), err)
 	}
+	for _, env := range envs {
+		p.Metrics.SourceEvent(env.Source, env.Schema, 1)
+	}
 	return nil
+}
+
+// Problem is one invalid setting of a collector, reported by its config's
+// Validate. Key is relative to the collector's entry ("instance",
+// "hashtags[0]"); the configuration loader prefixes where the entry is.
+type Problem struct {
+	Key   string
+	Value any
+	Fix   string
 }

@@ -23,6 +23,9 @@ type Metrics struct {
 	RowsInserted  *prometheus.CounterVec   // table
 	ConsumerLag   *prometheus.GaugeVec     // group, topic, partition
 	SourceErrors  *prometheus.CounterVec   // source
+	SourceReqs    *prometheus.CounterVec   // source, status
+	SourceEvents  *prometheus.CounterVec   // source, schema
+	SourceSuccess *prometheus.GaugeVec     // source
 }
 
 // New creates the instruments and registers them with reg.
@@ -62,10 +65,23 @@ func New(reg prometheus.Registerer) *Metrics {
 			Namespace: "earshot", Name: "source_errors_total",
 			Help: "Errors a collector hit while fetching, by source.",
 		}, []string{"source"}),
+		SourceReqs: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "earshot", Name: "source_requests_total",
+			Help: "HTTP requests a collector made, by source and status code (\"error\" when no response came).",
+		}, []string{"source", "status"}),
+		SourceEvents: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "earshot", Name: "source_events_total",
+			Help: "Events a collector published, by source and schema.",
+		}, []string{"source", "schema"}),
+		SourceSuccess: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Namespace: "earshot", Name: "source_last_success_timestamp_seconds",
+			Help: "Unix time of a collector's last successful poll.",
+		}, []string{"source"}),
 	}
 	if reg != nil {
 		reg.MustRegister(m.EventsIn, m.EventsOut, m.DeadLetters, m.BatchSize,
-			m.InsertLatency, m.RowsInserted, m.ConsumerLag, m.SourceErrors)
+			m.InsertLatency, m.RowsInserted, m.ConsumerLag, m.SourceErrors,
+			m.SourceReqs, m.SourceEvents, m.SourceSuccess)
 	}
 	return m
 }
@@ -117,6 +133,31 @@ func (m *Metrics) Lag(group, topic, partition string, lag int64) {
 		return
 	}
 	m.ConsumerLag.WithLabelValues(group, topic, partition).Set(float64(lag))
+}
+
+// SourceRequest counts one HTTP request of a collector; status is the
+// code, or "error" when the request got no response.
+func (m *Metrics) SourceRequest(source, status string) {
+	if m == nil {
+		return
+	}
+	m.SourceReqs.WithLabelValues(source, status).Inc()
+}
+
+// SourceEvent counts n events of one schema a collector published.
+func (m *Metrics) SourceEvent(source, schema string, n int) {
+	if m == nil || n == 0 {
+		return
+	}
+	m.SourceEvents.WithLabelValues(source, schema).Add(float64(n))
+}
+
+// SourceOK records a successful poll of a collector at t.
+func (m *Metrics) SourceOK(source string, t time.Time) {
+	if m == nil {
+		return
+	}
+	m.SourceSuccess.WithLabelValues(source).Set(float64(t.Unix()))
 }
 
 // SourceError counts one fetch error of a collector.
