@@ -74,13 +74,25 @@ func (a *app) deadletterCmd() *cobra.Command {
 				return err
 			}
 			defer p.Close()
+			// Input a collector rejected (a malformed API answer) was never
+			// on a topic: the fix is in the collector, not a resend.
+			var replayable []bus.DeadLetter
+			for _, d := range letters {
+				if d.Topic != "" {
+					replayable = append(replayable, d)
+				}
+			}
 			w := bus.NewWriter(p.Bus, "replay", p.Metrics)
 			defer w.Close()
-			n, err := bus.Replay(cmd.Context(), w, letters)
+			n, err := bus.Replay(cmd.Context(), w, replayable)
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(a.stdout, "replayed %d dead letter(s)\n", n)
+			fmt.Fprintf(a.stdout, "replayed %d dead letter(s)", n)
+			if skipped := len(letters) - len(replayable); skipped > 0 {
+				fmt.Fprintf(a.stdout, "; %d rejected by collectors have no topic to go back to and stay listed", skipped)
+			}
+			fmt.Fprintln(a.stdout)
 			return nil
 		},
 	}

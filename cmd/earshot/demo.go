@@ -98,12 +98,12 @@ func freshDemoDir(dir string) error {
 // countingPublisher counts the mentions the collector handed over, so the
 // demo knows when all of them have reached the store.
 type countingPublisher struct {
-	next     ingest.Publisher
+	ingest.Publisher
 	mentions atomic.Int64
 }
 
 func (c *countingPublisher) Publish(ctx context.Context, envs ...event.Envelope) error {
-	if err := c.next.Publish(ctx, envs...); err != nil {
+	if err := c.Publisher.Publish(ctx, envs...); err != nil {
 		return err
 	}
 	for _, e := range envs {
@@ -126,7 +126,7 @@ func (a *app) demo(ctx context.Context, cmd *cobra.Command, cfg config.Config, d
 	}
 	pub, closePub := p.Publisher("collect")
 	defer closePub()
-	counted := &countingPublisher{next: pub}
+	counted := &countingPublisher{Publisher: pub}
 
 	stagesCtx, stopStages := context.WithCancel(ctx)
 	defer stopStages()

@@ -34,6 +34,7 @@ const (
 	TopicEnrichedMentions = "enriched.mentions"
 	TopicDeadLetter       = "deadletter"
 	TopicAlerts           = "alerts"
+	TopicCheckpoints      = "checkpoints" // compacted: collectors' cursors
 )
 
 // Consumer groups, one per stage, so every stage sees every event.
@@ -113,6 +114,7 @@ func (p *Pipeline) openBus(ctx context.Context) error {
 	for _, t := range []string{TopicRawMentions, TopicRawMetrics, TopicRawBusiness, TopicEnrichedMentions, TopicDeadLetter, TopicAlerts} {
 		specs = append(specs, bus.TopicSpec{Name: cfg.Kafka.Topic(t), Partitions: cfg.Kafka.Partitions, ReplicationFactor: cfg.Kafka.ReplicationFactor})
 	}
+	specs = append(specs, bus.TopicSpec{Name: cfg.Kafka.Topic(TopicCheckpoints), Partitions: 1, ReplicationFactor: cfg.Kafka.ReplicationFactor, Compacted: true})
 	if err := bus.EnsureTopics(ctx, p.Bus, specs); err != nil {
 		return fmt.Errorf("create topics on %v: %w", p.Bus.Brokers, err)
 	}
@@ -187,7 +189,7 @@ func (p *Pipeline) deadLetters(w *bus.Writer, stage string) *bus.DeadLetters {
 func (p *Pipeline) Publisher(stage string) (*ingest.KafkaPublisher, func() error) {
 	w := bus.NewWriter(p.Bus, stage, p.Metrics)
 	return &ingest.KafkaPublisher{
-		W: w, DLQ: p.deadLetters(w, stage), Validator: p.Validator,
+		W: w, DLQ: p.deadLetters(w, stage), Validator: p.Validator, Metrics: p.Metrics,
 		Topics: ingest.Topics{Mentions: p.topic(TopicRawMentions), Metrics: p.topic(TopicRawMetrics), Business: p.topic(TopicRawBusiness)},
 	}, w.Close
 }
