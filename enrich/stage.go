@@ -49,7 +49,15 @@ func (s *Stage) Run(ctx context.Context) error {
 			if ctx.Err() != nil {
 				return nil
 			}
-			return fmt.Errorf("enrich: fetch: %w", err)
+			// kafka-go reconnects in the background; a fetch error is
+			// usually a broker restart or a rebalance, so wait and retry.
+			s.Log.Warn("fetch failed, retrying", "err", err)
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-time.After(time.Second):
+			}
+			continue
 		}
 		// A fetched batch is finished even during shutdown, so its offsets
 		// are committed and a restart does not redo it.

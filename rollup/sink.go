@@ -80,7 +80,15 @@ func (s *Sink) Run(ctx context.Context) error {
 			if ctx.Err() != nil {
 				return nil
 			}
-			return fmt.Errorf("sink: fetch: %w", err)
+			// kafka-go reconnects in the background; a fetch error is
+			// usually a broker restart or a rebalance, so wait and retry.
+			s.Log.Warn("fetch failed, retrying", "err", err)
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-time.After(time.Second):
+			}
+			continue
 		}
 		done, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 		err = s.Process(done, msgs)
