@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/goccy/go-json"
@@ -41,7 +42,8 @@ type Options struct {
 	Log               *slog.Logger
 }
 
-// Client sends requests for one source.
+// Client sends requests for one source. It is safe for concurrent use;
+// concurrent requests share the budget and any pause the server asked for.
 type Client struct {
 	source  string
 	opts    Options
@@ -49,6 +51,7 @@ type Client struct {
 	limiter *rate.Limiter
 	now     func() time.Time
 
+	mu sync.Mutex
 	// The server said no requests until then (X-RateLimit-Remaining: 0).
 	pausedUntil time.Time
 }
@@ -86,13 +89,14 @@ func New(source string, o Options) *Client {
 
 // StatusError is a non-2xx answer that retrying did not fix.
 type StatusError struct {
-	URL  string
-	Code int
-	Body string // the first KiB, for the log and the dead letter
+	Method string
+	URL    string
+	Code   int
+	Body   string // the first KiB, for the log and the dead letter
 }
 
 func (e *StatusError) Error() string {
-	return fmt.Sprintf("GET %s: HTTP %d: %s", e.URL, e.Code, e.Body)
+	return fmt.Sprintf("%s %s: HTTP %d: %s", e.Method, e.URL, e.Code, e.Body)
 }
 
 // MalformedError is a 2xx answer whose body is not what the API documents.
@@ -143,7 +147,7 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 		resp.Body.Close()
 		retry := resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500
 		if !retry || attempt >= c.opts.MaxRetries {
-			return nil, &StatusError{URL: req.URL.String(), Code: resp.StatusCode, Body: strings.TrimSpace(string(snippet))}
+			return nil, &StatusError{Method: req.Method, URL: req.URL.String(), Code: resp.StatusCode, Body: strings.TrimSpace(string(snippet))}
 		}
 		d, hinted := c.hint(resp.Header)
 		if !hinted {
@@ -197,7 +201,10 @@ func (c *Client) ReadBody(resp *http.Response) ([]byte, error) {
 
 // wait spends the request budget and honours a pause the server asked for.
 func (c *Client) wait(ctx context.Context) error {
-	if d := c.pausedUntil.Sub(c.now()); d > 0 {
+	c.mu.Lock()
+	until := c.pausedUntil
+	c.mu.Unlock()
+	if d := until.Sub(c.now()); d > 0 {
 		if err := c.sleep(ctx, min(d, c.opts.MaxBackoff), "rate limit exhausted", nil); err != nil {
 			return err
 		}
@@ -216,7 +223,9 @@ func (c *Client) notePause(h http.Header) {
 	if rem := firstHeader(h, "X-RateLimit-Remaining", "X-Ratelimit-Remaining"); rem != "" {
 		if n, err := strconv.ParseFloat(rem, 64); err == nil && n < 1 {
 			if d, ok := c.resetIn(h); ok {
+				c.mu.Lock()
 				c.pausedUntil = c.now().Add(d)
+				c.mu.Unlock()
 			}
 		}
 	}

@@ -4,17 +4,19 @@
 package config
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
 	"reflect"
+	"regexp"
 	"strings"
 	"time"
 
 	"github.com/go-viper/mapstructure/v2"
 	"github.com/knadh/koanf/parsers/yaml"
 	"github.com/knadh/koanf/providers/env/v2"
-	"github.com/knadh/koanf/providers/file"
+	"github.com/knadh/koanf/providers/rawbytes"
 	"github.com/knadh/koanf/providers/structs"
 	"github.com/knadh/koanf/v2"
 )
@@ -151,6 +153,12 @@ func Load(path string, environ func() []string) (Config, error) {
 		if err != nil {
 			return Config{}, fmt.Errorf("read config: %w (run 'earshot init' to write an example)", err)
 		}
+		if environ == nil {
+			environ = os.Environ
+		}
+		if raw, err = expandEnv(path, raw, environ()); err != nil {
+			return Config{}, err
+		}
 		lines = indexLines(raw)
 		// Lists in the file replace the defaults rather than merging into them.
 		for _, key := range []string{"brands", "kafka.brokers", "clickhouse.addrs", "enrich.languages"} {
@@ -158,7 +166,7 @@ func Load(path string, environ func() []string) (Config, error) {
 				k.Delete(key)
 			}
 		}
-		if err := k.Load(file.Provider(path), yaml.Parser()); err != nil {
+		if err := k.Load(rawbytes.Provider(raw), yaml.Parser()); err != nil {
 			return Config{}, fmt.Errorf("%s: %w", path, err)
 		}
 	}
@@ -228,6 +236,43 @@ func checkEnv(environ []string) error {
 		}
 	}
 	return nil
+}
+
+// envRef is a ${NAME} reference in the configuration file: secrets such as
+// API keys stay in the environment (or a secret store that fills it)
+// instead of the file.
+var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
+
+// expandEnv replaces every ${NAME} in the file with the variable's value.
+// An unset variable is an error naming its line: an empty API key would
+// only fail later, far from its cause.
+func expandEnv(path string, raw []byte, environ []string) ([]byte, error) {
+	vars := make(map[string]string, len(environ))
+	for _, kv := range environ {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			vars[k] = v
+		}
+	}
+	var missing []string
+	lines := bytes.SplitAfter(raw, []byte("\n"))
+	for i, line := range lines {
+		if bytes.HasPrefix(bytes.TrimSpace(line), []byte("#")) {
+			continue // a commented-out example may name a variable nobody set
+		}
+		lines[i] = envRef.ReplaceAllFunc(line, func(ref []byte) []byte {
+			name := string(envRef.FindSubmatch(ref)[1])
+			v, ok := vars[name]
+			if !ok {
+				missing = append(missing, fmt.Sprintf("line %d: ${%s}", i+1, name))
+			}
+			return []byte(v)
+		})
+	}
+	out := bytes.Join(lines, nil)
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("%s refers to unset environment variables: %s (set them, or write the values in the file)", path, strings.Join(missing, ", "))
+	}
+	return out, nil
 }
 
 func envKey(k, v string) (string, any) {

@@ -116,6 +116,21 @@ func TestLoadErrors(t *testing.T) {
 	}
 }
 
+func TestFileEnvReferences(t *testing.T) {
+	body := "clickhouse:\n  password: ${CH_PASS}\n  username: user-${CH_USER}\n  # database: ${NOT_SET_BUT_COMMENTED}\n"
+	c, err := Load(write(t, body), func() []string { return []string{"CH_PASS=s3cr$t", "CH_USER=ops"} })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ClickHouse.Password != "s3cr$t" || c.ClickHouse.Username != "user-ops" {
+		t.Fatalf("got %+v", c.ClickHouse)
+	}
+	_, err = Load(write(t, body), noEnv)
+	if err == nil || !strings.Contains(err.Error(), "line 2: ${CH_PASS}") || !strings.Contains(err.Error(), "line 3: ${CH_USER}") {
+		t.Fatalf("err = %v, want both unset variables with their lines", err)
+	}
+}
+
 func TestMissingFileSaysInit(t *testing.T) {
 	_, err := Load(filepath.Join(t.TempDir(), "nope.yaml"), noEnv)
 	if err == nil || !strings.Contains(err.Error(), "earshot init") {
