@@ -220,7 +220,7 @@ func (c *Client) wait(ctx context.Context) error {
 // notePause remembers X-RateLimit-Remaining: 0 so the next request waits
 // for the reset instead of drawing a 429.
 func (c *Client) notePause(h http.Header) {
-	if rem := firstHeader(h, "X-RateLimit-Remaining", "X-Ratelimit-Remaining"); rem != "" {
+	if rem := firstHeader(h, "X-RateLimit-Remaining", "RateLimit-Remaining"); rem != "" {
 		if n, err := strconv.ParseFloat(rem, 64); err == nil && n < 1 {
 			if d, ok := c.resetIn(h); ok {
 				c.mu.Lock()
@@ -252,7 +252,7 @@ func (c *Client) hint(h http.Header) (time.Duration, bool) {
 // seconds (GitHub, Mastodon sends an ISO time) or as seconds to go
 // (Reddit): values above a day's worth of seconds are taken as epochs.
 func (c *Client) resetIn(h http.Header) (time.Duration, bool) {
-	v := firstHeader(h, "X-RateLimit-Reset", "X-Ratelimit-Reset", "RateLimit-Reset")
+	v := firstHeader(h, "X-RateLimit-Reset", "RateLimit-Reset")
 	if v == "" {
 		return 0, false
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/earshot-dev/earshot/event"
+	"github.com/earshot-dev/earshot/ingest"
 	"github.com/earshot-dev/earshot/schema"
 )
 
@@ -28,6 +29,8 @@ func (c *collected) Publish(_ context.Context, envs ...event.Envelope) error {
 	c.envs = append(c.envs, envs...)
 	return nil
 }
+
+func (c *collected) Reject(context.Context, ingest.Rejected) error { return nil }
 
 func run(t *testing.T, cfg Config) []event.Envelope {
 	t.Helper()
