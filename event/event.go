@@ -27,7 +27,16 @@ type Envelope struct {
 	Source      string          `json:"source"`
 	CollectedAt time.Time       `json:"collected_at"`
 	Data        json.RawMessage `json:"data"`
+
+	// checked is set by Validator.Parse and Validator.Check, so a
+	// publisher does not validate twice what its caller just validated
+	// (schema validation is most of the cost of publishing).
+	checked bool
 }
+
+// Checked reports whether the envelope passed Validator.Parse or
+// Validator.Check. An envelope changed after that must be checked again.
+func (e Envelope) Checked() bool { return e.checked }
 
 // Author is who wrote a mention.
 type Author struct {

@@ -7,6 +7,8 @@ package ingest
 import (
 	"context"
 	"fmt"
+	"runtime"
+	"sync"
 
 	"github.com/earshot-dev/earshot/bus"
 	"github.com/earshot-dev/earshot/event"
@@ -92,35 +94,52 @@ func (p *KafkaPublisher) Reject(ctx context.Context, r Rejected) error {
 	return nil
 }
 
-// Publish implements Publisher.
+// Publish implements Publisher. Envelopes that are not Checked are
+// validated, on every core for large batches.
 func (p *KafkaPublisher) Publish(ctx context.Context, envs ...event.Envelope) error {
-	msgs := make([]bus.Message, 0, len(envs))
-	var failed []bus.Failure
-	for _, env := range envs {
+	msgs := make([]bus.Message, len(envs))
+	errs := make([]error, len(envs))
+	check := func(i int) {
+		env := envs[i]
 		raw, err := env.Encode()
 		if err != nil {
-			return err
+			errs[i] = err
+			return
 		}
 		topic, err := p.Topics.For(env.Schema)
-		msg := bus.Message{Topic: topic, Key: []byte(env.ID), Value: raw}
-		if err == nil {
+		msgs[i] = bus.Message{Topic: topic, Key: []byte(env.ID), Value: raw}
+		if err == nil && !env.Checked() {
 			err = p.Validator.Validate(raw)
 		}
-		if err != nil {
-			class, reason := event.Classify(err, "schema")
-			failed = append(failed, bus.Failure{Msg: msg, Class: class, Reason: reason})
+		errs[i] = err
+	}
+	workers := min(runtime.GOMAXPROCS(0), (len(envs)+63)/64)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(envs); i += workers {
+				check(i)
+			}
+		})
+	}
+	wg.Wait()
+
+	good := msgs[:0:0]
+	var failed []bus.Failure
+	for i, env := range envs {
+		if errs[i] != nil {
+			class, reason := event.Classify(errs[i], "schema")
+			failed = append(failed, bus.Failure{Msg: msgs[i], Class: class, Reason: reason})
 			continue
 		}
-		msgs = append(msgs, msg)
+		good = append(good, msgs[i])
+		p.Metrics.SourceEvent(env.Source, env.Schema, 1)
 	}
 	if err := p.DLQ.Send(ctx, failed...); err != nil {
 		return fmt.Errorf("publish: %w", err)
 	}
-	if err := p.W.Write(ctx, msgs...); err != nil {
-		return fmt.Errorf("publish %d events: %w", len(msgs), err)
-	}
-	for _, env := range envs {
-		p.Metrics.SourceEvent(env.Source, env.Schema, 1)
+	if err := p.W.Write(ctx, good...); err != nil {
+		return fmt.Errorf("publish %d events: %w", len(good), err)
 	}
 	return nil
 }
