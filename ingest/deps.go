@@ -29,3 +29,30 @@ type Deps struct {
 	Log      *slog.Logger
 	Now      func() time.Time
 }
+
+// WithDefaults fills what a caller left out: Now is time.Now and Log
+// discards.
+func (d Deps) WithDefaults() Deps {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	return d
+}
+
+// FetchOptions are the HTTP client options of one collector: the
+// pipeline's, with the collector's request budget, and the pipeline's
+// metrics and log unless the options name their own.
+func (d Deps) FetchOptions(requestsPerMinute float64, log *slog.Logger) fetch.Options {
+	opts := d.Fetch
+	opts.RequestsPerMinute = requestsPerMinute
+	if opts.Metrics == nil {
+		opts.Metrics = d.Metrics
+	}
+	if opts.Log == nil {
+		opts.Log = log
+	}
+	return opts
+}

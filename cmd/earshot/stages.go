@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -31,9 +32,12 @@ and the single-stage commands scale each part out.`,
 			}
 			defer p.Close()
 			stages := []pipeline.Stage{p.Enrich(), p.Sink(), p.Rollup()}
-			if srcs, err := sources(p, cfg); err != nil {
+			srcs, closeDeps, err := sources(cmd.Context(), p)
+			if err != nil {
 				return err
-			} else if len(srcs) > 0 {
+			}
+			defer closeDeps()
+			if len(srcs) > 0 {
 				stages = append(stages, p.Collect(srcs...))
 			}
 			return pipeline.Run(cmd.Context(), stages...)
@@ -43,30 +47,36 @@ and the single-stage commands scale each part out.`,
 
 func (a *app) collectCmd() *cobra.Command {
 	return a.stageCmd("collect", "Run the configured collectors", pipeline.Needs{Broker: true},
-		func(p *pipeline.Pipeline, cfg config.Config) (pipeline.Stage, error) {
-			srcs, err := sources(p, cfg)
+		func(ctx context.Context, p *pipeline.Pipeline) (pipeline.Stage, func() error, error) {
+			srcs, closeDeps, err := sources(ctx, p)
 			if err != nil {
-				return pipeline.Stage{}, err
+				return pipeline.Stage{}, nil, err
 			}
 			if len(srcs) == 0 {
-				return pipeline.Stage{}, fmt.Errorf("no collector is enabled: set synthetic.enabled: true")
+				closeDeps()
+				return pipeline.Stage{}, nil, fmt.Errorf("no collector is configured: add one under sources (see 'earshot init') or set synthetic.enabled: true")
 			}
-			return p.Collect(srcs...), nil
+			return p.Collect(srcs...), closeDeps, nil
 		})
 }
 
 func (a *app) enrichCmd() *cobra.Command {
 	return a.stageCmd("enrich", "Enrich raw mentions: language, sentiment, brand matches", pipeline.Needs{Broker: true},
-		func(p *pipeline.Pipeline, _ config.Config) (pipeline.Stage, error) { return p.Enrich(), nil })
+		func(_ context.Context, p *pipeline.Pipeline) (pipeline.Stage, func() error, error) {
+			return p.Enrich(), nil, nil
+		})
 }
 
 func (a *app) sinkCmd() *cobra.Command {
 	return a.stageCmd("sink", "Write enriched mentions, metrics and business events into ClickHouse", pipeline.Needs{Broker: true, Store: true},
-		func(p *pipeline.Pipeline, _ config.Config) (pipeline.Stage, error) { return p.Sink(), nil })
+		func(_ context.Context, p *pipeline.Pipeline) (pipeline.Stage, func() error, error) {
+			return p.Sink(), nil, nil
+		})
 }
 
 // stageCmd builds a command that runs one stage alone against Kafka.
-func (a *app) stageCmd(name, short string, needs pipeline.Needs, build func(*pipeline.Pipeline, config.Config) (pipeline.Stage, error)) *cobra.Command {
+// build may return a func to call when the stage has stopped.
+func (a *app) stageCmd(name, short string, needs pipeline.Needs, build func(context.Context, *pipeline.Pipeline) (pipeline.Stage, func() error, error)) *cobra.Command {
 	return &cobra.Command{
 		Use:   name,
 		Short: short + " (one stage, for scaling out)",
@@ -84,9 +94,12 @@ func (a *app) stageCmd(name, short string, needs pipeline.Needs, build func(*pip
 				return err
 			}
 			defer p.Close()
-			st, err := build(p, cfg)
+			st, done, err := build(cmd.Context(), p)
 			if err != nil {
 				return err
+			}
+			if done != nil {
+				defer done()
 			}
 			return pipeline.Run(cmd.Context(), st)
 		},
@@ -150,17 +163,19 @@ func parseTime(flag, s string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("%s %q: use RFC 3339 (2026-11-01T00:00:00Z) or a date (2026-11-01)", flag, s)
 }
 
-// sources builds the enabled collectors.
-func sources(p *pipeline.Pipeline, cfg config.Config) ([]ingest.Source, error) {
-	var out []ingest.Source
-	if cfg.Synthetic.Enabled {
-		s, err := p.SyntheticSource(0)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s)
+// sources builds the configured collectors with their checkpoint store;
+// close releases the store's writer once the collectors stopped.
+func sources(ctx context.Context, p *pipeline.Pipeline) ([]ingest.Source, func() error, error) {
+	deps, closeDeps, err := p.CollectorDeps(ctx)
+	if err != nil {
+		return nil, nil, err
 	}
-	return out, nil
+	srcs, err := p.Sources(deps)
+	if err != nil {
+		closeDeps()
+		return nil, nil, err
+	}
+	return srcs, closeDeps, nil
 }
 
 func (a *app) open(cmd *cobra.Command, cfg config.Config, needs pipeline.Needs) (*pipeline.Pipeline, error) {

@@ -98,7 +98,7 @@ func (c Config) Validate() []ingest.Problem {
 		add("tolerance", c.Tolerance, "use a duration up to 24h such as 5m (0 means the default, 5m)")
 	}
 	if len(c.Senders) == 0 {
-		add("sources", "[]", "list at least one sender: sources: [{name: shop, secret_env: EARSHOT_WEBHOOK_SHOP_SECRET}]")
+		add("sources", "[]", "list at least one sender: sources: [{name: shop, secret_env: WEBHOOK_SHOP_SECRET}]")
 	}
 	seen := map[string]bool{}
 	for i, s := range c.Senders {
@@ -113,6 +113,8 @@ func (c Config) Validate() []ingest.Problem {
 		switch {
 		case s.Secret != "" && s.SecretEnv != "":
 			add(key+".secret", "(set)", "set either secret or secret_env, not both")
+		case strings.HasPrefix(s.SecretEnv, "EARSHOT_"):
+			add(key+".secret_env", s.SecretEnv, "EARSHOT_ variables are configuration keys and this one names none: pick another name, e.g. WEBHOOK_SHOP_SECRET")
 		case s.SecretEnv != "":
 			v, ok := os.LookupEnv(s.SecretEnv)
 			if !ok {

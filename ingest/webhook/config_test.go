@@ -63,7 +63,7 @@ func TestValidate(t *testing.T) {
 // TestConfigFromYAML decodes a configuration section the way the loader
 // does (koanf, mapstructure, text unmarshalers).
 func TestConfigFromYAML(t *testing.T) {
-	t.Setenv("EARSHOT_WEBHOOK_SHOP_SECRET", "0123456789abcdef0123")
+	t.Setenv("WEBHOOK_SHOP_SECRET", "0123456789abcdef0123")
 	src := `
 name: webhook
 listen: 127.0.0.1:8088
@@ -71,7 +71,7 @@ max_body: 2MiB
 tolerance: 2m
 sources:
   - name: shop
-    secret_env: EARSHOT_WEBHOOK_SHOP_SECRET
+    secret_env: WEBHOOK_SHOP_SECRET
 `
 	path := filepath.Join(t.TempDir(), "webhook.yaml")
 	if err := os.WriteFile(path, []byte(src), 0o600); err != nil {
@@ -89,7 +89,7 @@ sources:
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.MaxBody != 2<<20 || c.Tolerance != 2*time.Minute || len(c.Senders) != 1 || c.Senders[0].SecretEnv != "EARSHOT_WEBHOOK_SHOP_SECRET" {
+	if c.MaxBody != 2<<20 || c.Tolerance != 2*time.Minute || len(c.Senders) != 1 || c.Senders[0].SecretEnv != "WEBHOOK_SHOP_SECRET" {
 		t.Errorf("decoded %+v", c)
 	}
 	if ps := c.Validate(); len(ps) > 0 {

@@ -30,6 +30,7 @@ type Config struct {
 	ClickHouse ClickHouse `koanf:"clickhouse"`
 	Brands     []Brand    `koanf:"brands"`
 	Synthetic  Synthetic  `koanf:"synthetic"`
+	Sources    Sources    `koanf:"sources"`
 	Enrich     Enrich     `koanf:"enrich"`
 	Sink       Sink       `koanf:"sink"`
 	Rollup     Rollup     `koanf:"rollup"`
@@ -129,9 +130,10 @@ func Default() Config {
 			Enabled: true, Rate: 50, Seed: 1,
 			SpikeAfter: 30 * time.Second, SpikeFor: 10 * time.Second, SpikeFactor: 5,
 		},
-		Enrich: Enrich{Languages: []string{"en", "id", "es", "pt", "fr", "de"}},
-		Sink:   Sink{BatchSize: 20000, FlushInterval: time.Second},
-		Rollup: Rollup{Interval: 15 * time.Second, Lookback: 3 * time.Hour},
+		Sources: defaultSources(),
+		Enrich:  Enrich{Languages: []string{"en", "id", "es", "pt", "fr", "de"}},
+		Sink:    Sink{BatchSize: 20000, FlushInterval: time.Second},
+		Rollup:  Rollup{Interval: 15 * time.Second, Lookback: 3 * time.Hour},
 	}
 }
 
@@ -161,7 +163,9 @@ func Load(path string, environ func() []string) (Config, error) {
 		}
 		lines = indexLines(raw)
 		// Lists in the file replace the defaults rather than merging into them.
-		for _, key := range []string{"brands", "kafka.brokers", "clickhouse.addrs", "enrich.languages"} {
+		for _, key := range []string{"brands", "kafka.brokers", "clickhouse.addrs", "enrich.languages",
+			"sources.rss", "sources.appstore", "sources.hackernews", "sources.mastodon", "sources.bluesky",
+			"sources.reddit", "sources.youtube", "sources.webhook"} {
 			if lines.has(key) {
 				k.Delete(key)
 			}

@@ -67,6 +67,7 @@ func (c Config) Validate() Problems {
 			add("synthetic.spike_after", c.Synthetic.SpikeAfter, "spike_after and spike_for must not be negative")
 		}
 	}
+	c.Sources.validate(add)
 	if len(c.Enrich.Languages) == 0 {
 		add("enrich.languages", "[]", "list the ISO 639-1 codes to detect, e.g. [en, id]")
 	}
