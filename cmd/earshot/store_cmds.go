@@ -56,6 +56,9 @@ func (a *app) sqlCmd() *cobra.Command {
 			if dataDir != "" {
 				cfg.DataDir = dataDir
 			}
+			if cfg.Log.Level == "info" {
+				cfg.Log.Level = "warn" // the TSV is the answer; engine start/stop logs are noise here
+			}
 			st, err := a.openStore(cmd, cfg)
 			if err != nil {
 				return err
