@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -23,4 +24,19 @@ func PrimaryLang(tag string) string {
 		return ""
 	}
 	return l
+}
+
+// Printable reports whether s is valid UTF-8 of printable characters
+// only (spaces allowed, no control or format characters), as a native id
+// must be to serve in an event id.
+func Printable(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if !unicode.IsPrint(r) {
+			return false
+		}
+	}
+	return true
 }

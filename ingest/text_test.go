@@ -37,3 +37,23 @@ func TestPrimaryLang(t *testing.T) {
 		}
 	}
 }
+
+func TestPrintable(t *testing.T) {
+	tests := []struct {
+		s    string
+		want bool
+	}{
+		{"", true},
+		{"https://blog.example.com/?p=101", true},
+		{"Rina 🌻 says", true},
+		{"tab\there", false},
+		{"line\nbreak", false},
+		{"zero\u200bwidth", false},
+		{"bad \xff utf8", false},
+	}
+	for _, tt := range tests {
+		if got := Printable(tt.s); got != tt.want {
+			t.Errorf("Printable(%q) = %v, want %v", tt.s, got, tt.want)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -49,4 +50,17 @@ func InvalidConfig(network, name string, ps []Problem) error {
 		msgs[i] = fmt.Sprintf("%s = %v: %s", p.Key, p.Value, p.Fix)
 	}
 	return fmt.Errorf("%s %q: %s", network, name, strings.Join(msgs, "; "))
+}
+
+// ConfigError is InvalidConfig for the problems of ps that stop a
+// collector from working, or nil when there are none. Problems at the
+// policy keys are left out: those settings are held to policy by
+// Validate (say, no polling faster than a minute), which tests and
+// one-off runs built with New may bend.
+func ConfigError(network, name string, ps []Problem, policy ...string) error {
+	ps = slices.DeleteFunc(slices.Clone(ps), func(p Problem) bool { return slices.Contains(policy, p.Key) })
+	if len(ps) == 0 {
+		return nil
+	}
+	return InvalidConfig(network, name, ps)
 }

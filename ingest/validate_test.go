@@ -94,3 +94,40 @@ func TestInvalidConfig(t *testing.T) {
 		}
 	}
 }
+
+func TestConfigError(t *testing.T) {
+	interval := Problem{Key: "interval", Value: "1s", Fix: "use 1m or more"}
+	budget := Problem{Key: "requests_per_minute", Value: -1, Fix: "use a positive budget"}
+	appID := Problem{Key: "app_id", Value: "abc", Fix: "use the numeric id"}
+	tests := []struct {
+		name   string
+		ps     []Problem
+		policy []string
+		want   string // "" for no error
+	}{
+		{"no problems", nil, []string{"interval"}, ""},
+		{"policy only", []Problem{interval, budget}, []string{"interval", "requests_per_minute"}, ""},
+		{"no policy keys", []Problem{interval}, nil, `appstore "x": interval = 1s: use 1m or more`},
+		{"policy left out", []Problem{interval, appID, budget}, []string{"interval", "requests_per_minute"},
+			`appstore "x": app_id = abc: use the numeric id`},
+		{"policy key not met", []Problem{budget, appID}, []string{"interval"},
+			`appstore "x": requests_per_minute = -1: use a positive budget; app_id = abc: use the numeric id`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ps := append([]Problem(nil), tt.ps...)
+			err := ConfigError("appstore", "x", ps, tt.policy...)
+			switch {
+			case tt.want == "" && err != nil:
+				t.Errorf("ConfigError = %v, want nil", err)
+			case tt.want != "" && (err == nil || err.Error() != tt.want):
+				t.Errorf("ConfigError = %v, want %s", err, tt.want)
+			}
+			for i := range tt.ps {
+				if ps[i] != tt.ps[i] {
+					t.Errorf("ConfigError changed its argument: %v, was %v", ps, tt.ps)
+				}
+			}
+		})
+	}
+}

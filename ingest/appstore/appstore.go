@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"time"
 
 	"github.com/earshot-dev/earshot/event"
 	"github.com/earshot-dev/earshot/ingest"
@@ -27,33 +26,18 @@ type Source struct {
 
 // New returns the collector of one app's reviews.
 func New(c Config, deps ingest.Deps) (ingest.Source, error) {
-	if err := c.check(); err != nil {
+	// Validate also holds interval and budget to policy, which tests and
+	// one-off runs may bend.
+	if err := ingest.ConfigError("appstore", c.Name, c.Validate(), "interval", "requests_per_minute"); err != nil {
 		return nil, err
 	}
 	c = c.withDefaults(deps.Backfill)
 	if deps.Checkpoints == nil {
 		return nil, fmt.Errorf("appstore source %q: no checkpoint store", c.Name)
 	}
-	if deps.Now == nil {
-		deps.Now = time.Now
-	}
-	if deps.Log == nil {
-		deps.Log = slog.New(slog.DiscardHandler)
-	}
-	opts := deps.Fetch
-	opts.RequestsPerMinute = c.RequestsPerMinute
-	if opts.Metrics == nil {
-		opts.Metrics = deps.Metrics
-	}
-	if opts.Log == nil {
-		opts.Log = deps.Log
-	}
-	return &Source{
-		cfg:    c,
-		deps:   deps,
-		client: fetch.New(c.Name, opts),
-		log:    deps.Log.With("source", c.Name, "app_id", c.AppID),
-	}, nil
+	deps = deps.WithDefaults()
+	log := deps.Log.With("source", c.Name, "app_id", c.AppID)
+	return &Source{cfg: c, deps: deps, client: fetch.New(c.Name, deps.FetchOptions(c.RequestsPerMinute, log)), log: log}, nil
 }
 
 // Name implements ingest.Source.
@@ -63,28 +47,23 @@ func (s *Source) Name() string { return s.cfg.Name }
 // ctx ends. A country whose poll fails is logged and counted, and the next
 // poll retries it; the other countries go on.
 func (s *Source) Run(ctx context.Context, pub ingest.Publisher) error {
-	for {
-		ok := true
-		for _, cc := range s.cfg.Countries {
-			if err := s.pollCountry(ctx, pub, cc); err != nil {
-				if ctx.Err() != nil {
-					return nil
-				}
-				ok = false
-				s.deps.Metrics.SourceError(s.cfg.Name)
-				s.log.Error("poll failed", "country", cc, "err", err)
+	return ingest.PollEvery(ctx, s.cfg.Interval, func(ctx context.Context) { s.poll(ctx, pub) })
+}
+
+func (s *Source) poll(ctx context.Context, pub ingest.Publisher) {
+	ok := true
+	for _, cc := range s.cfg.Countries {
+		if err := s.pollCountry(ctx, pub, cc); err != nil {
+			if ctx.Err() != nil {
+				return
 			}
+			ok = false
+			s.deps.Metrics.SourceError(s.cfg.Name)
+			s.log.Error("poll failed", "country", cc, "err", err)
 		}
-		if ok {
-			s.deps.Metrics.SourceOK(s.cfg.Name, s.deps.Now())
-		}
-		t := time.NewTimer(s.cfg.Interval)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil
-		case <-t.C:
-		}
+	}
+	if ok {
+		s.deps.Metrics.SourceOK(s.cfg.Name, s.deps.Now())
 	}
 }
 
@@ -93,10 +72,11 @@ func (s *Source) Run(ctx context.Context, pub ingest.Publisher) error {
 // then publishes what it read and moves the checkpoint.
 func (s *Source) pollCountry(ctx context.Context, pub ingest.Publisher, cc string) error {
 	key := s.cfg.Name + "/" + s.cfg.AppID + "/" + cc
-	cur, fresh, err := s.load(ctx, key)
+	cur, ok, err := ingest.LoadCursor[cursor](ctx, s.deps.Checkpoints, s.log, key)
 	if err != nil {
 		return err
 	}
+	fresh := !ok
 	now := s.deps.Now()
 	floor := now.Add(-s.cfg.Backfill)
 	known := cur.known()
@@ -175,7 +155,7 @@ pages:
 			return fmt.Errorf("publish %d reviews (%s): %w", len(envs), cc, err)
 		}
 	}
-	if err := s.save(ctx, key, cur.advance(got)); err != nil {
+	if err := ingest.SaveCursor(ctx, s.deps.Checkpoints, key, cur.advance(got)); err != nil {
 		return err
 	}
 	s.log.Debug("polled", "country", cc, "new", len(envs))

@@ -11,31 +11,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus/testutil"
-
 	"github.com/earshot-dev/earshot/event"
 	"github.com/earshot-dev/earshot/ingest/checkpoint"
-	"github.com/earshot-dev/earshot/schema"
+	"github.com/earshot-dev/earshot/ingest/ingesttest"
 )
-
-const app = "555000111"
-
-func newSource(t *testing.T, c Config, store *checkpoint.Memory) (*Source, *recorder, func() bool) {
-	t.Helper()
-	deps, m := testDeps(t, store)
-	if c.Name == "" {
-		c.Name = "acme-ios"
-	}
-	c.AppID = app
-	if c.RequestsPerMinute == 0 {
-		c.RequestsPerMinute = 60000 // the budget is fetch's, tested there
-	}
-	src, err := New(c, deps)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return src.(*Source), newRecorder(t), polled(m, c.Name)
-}
 
 func stars(f float64) *float64 { return &f }
 
@@ -59,10 +38,12 @@ func TestFeedShape(t *testing.T) {
 		http.ServeFile(w, r, "testdata/page"+m[2]+".json")
 	}))
 	defer srv.Close()
-	src, rec, _ := newSource(t, Config{BaseURL: srv.URL + "/", Backfill: 30 * 24 * time.Hour, Interval: time.Millisecond}, &checkpoint.Memory{})
+	h := newHarness(t, nil)
+	rec := ingesttest.NewRecorder(t)
+	src := newSource(t, h, Config{BaseURL: srv.URL + "/", Backfill: 30 * 24 * time.Hour, Interval: time.Millisecond})
 	// Pages 1-3, then one page of the second poll, which meets the newest
 	// review; the fifth request proves that poll finished.
-	runUntil(t, src, rec, func() bool { return len(requests()) >= 5 })
+	collect(t, h, src, rec, func() bool { return len(requests()) >= 5 })
 
 	want := map[string]event.Mention{
 		"appstore:11800000002": {
@@ -92,14 +73,14 @@ func TestFeedShape(t *testing.T) {
 			CreatedAt: time.Date(2026, 2, 20, 15, 0, 0, 0, time.UTC),
 		},
 	}
-	got := rec.mentions(t)
-	if len(got) != len(want) || len(rec.ids()) != len(want) {
-		t.Errorf("published %v, want %d reviews once", rec.ids(), len(want))
+	got := mentions(t, rec)
+	if len(got) != len(want) || len(rec.IDs()) != len(want) {
+		t.Errorf("published %v, want %d reviews once", rec.IDs(), len(want))
 	}
 	for id, w := range want {
 		g, ok := got[id]
 		if !ok {
-			t.Errorf("no %s among %v", id, rec.ids())
+			t.Errorf("no %s among %v", id, rec.IDs())
 			continue
 		}
 		if *g.Rating != *w.Rating || !g.CreatedAt.Equal(w.CreatedAt) {
@@ -110,7 +91,7 @@ func TestFeedShape(t *testing.T) {
 			t.Errorf("%s:\n got %+v\nwant %+v", id, g, w)
 		}
 	}
-	rj := rec.rejected()
+	rj := rec.Rejects()
 	if len(rj) != 1 || rj[0].Class != "invalid" || !strings.Contains(string(rj[0].Body), `"five"`) {
 		t.Errorf("%d rejects, want only the entry with rating \"five\"", len(rj))
 	}
@@ -132,7 +113,7 @@ func TestPaging(t *testing.T) {
 		requests int
 	}{
 		{"to the last page", 120, Config{}, 120, 4},
-		{"first run stops at the backfill", 300, Config{}, 168, 4}, // testDeps backfills 7 days; one review an hour
+		{"first run stops at the backfill", 300, Config{}, 168, 4}, // the harness backfills 7 days; one review an hour
 		{"config backfill wins", 300, Config{Backfill: 24 * time.Hour}, 24, 1},
 		{"Apple's ten pages at most", 600, Config{Backfill: 60 * 24 * time.Hour}, 500, 10},
 		{"max_pages", 600, Config{Backfill: 60 * 24 * time.Hour, MaxPages: 2}, 100, 2},
@@ -144,14 +125,15 @@ func TestPaging(t *testing.T) {
 			ids := f.add("us", 1000, tt.reviews, testNow.Add(-time.Hour))
 			cfg := tt.cfg
 			cfg.BaseURL = f.URL
-			src, rec, done := newSource(t, cfg, &checkpoint.Memory{})
-			runUntil(t, src, rec, done)
+			h := newHarness(t, nil)
+			rec := ingesttest.NewRecorder(t)
+			collect(t, h, newSource(t, h, cfg), rec)
 
 			var want []string
 			for _, id := range ids[:tt.want] {
 				want = append(want, "appstore:"+id)
 			}
-			if got := rec.ids(); !slices.Equal(got, want) {
+			if got := rec.IDs(); !slices.Equal(got, want) {
 				t.Errorf("published %d reviews %v…, want the newest %d", len(got), got[:min(3, len(got))], tt.want)
 			}
 			if n := len(f.requests()); n != tt.requests {
@@ -164,48 +146,44 @@ func TestPaging(t *testing.T) {
 func TestFaults(t *testing.T) {
 	tests := []struct {
 		name    string
-		script  []http.HandlerFunc
+		script  []func(http.ResponseWriter)
 		errors  float64
 		rejects []string // raw bodies dead-lettered
 	}{
-		{name: "429 with Retry-After", script: []http.HandlerFunc{answer(http.StatusTooManyRequests, "Too Many Requests", "Retry-After", "1")}},
-		{name: "500 then the feed", script: []http.HandlerFunc{answer(http.StatusInternalServerError, "oops"), answer(http.StatusServiceUnavailable, "busy")}},
+		{name: "429 with Retry-After", script: []func(http.ResponseWriter){ingesttest.Answer(http.StatusTooManyRequests, "Too Many Requests", "Retry-After", "1")}},
+		{name: "500 then the feed", script: []func(http.ResponseWriter){ingesttest.Answer(http.StatusInternalServerError, "oops"), ingesttest.Answer(http.StatusServiceUnavailable, "busy")}},
 		{
 			name:    "a malformed page is dead-lettered, the poll retried",
-			script:  []http.HandlerFunc{nil, answer(http.StatusOK, `{"feed":{"entry":[{"id":`)},
+			script:  []func(http.ResponseWriter){nil, ingesttest.Answer(http.StatusOK, `{"feed":{"entry":[{"id":`)},
 			errors:  1,
 			rejects: []string{`{"feed":{"entry":[{"id":`},
 		},
 		{
 			name:    "a JSON body that is no feed",
-			script:  []http.HandlerFunc{answer(http.StatusOK, `{"errorMessage":"Invalid value(s) for key(s): [resourceType]","queryParameters":{"output":"json"}}`)},
+			script:  []func(http.ResponseWriter){ingesttest.Answer(http.StatusOK, `{"errorMessage":"Invalid value(s) for key(s): [resourceType]","queryParameters":{"output":"json"}}`)},
 			errors:  1,
 			rejects: []string{`{"errorMessage":"Invalid value(s) for key(s): [resourceType]","queryParameters":{"output":"json"}}`},
 		},
-		{name: "403 fails the poll, the next one collects", script: []http.HandlerFunc{answer(http.StatusForbidden, "Forbidden")}, errors: 1},
+		{name: "403 fails the poll, the next one collects", script: []func(http.ResponseWriter){ingesttest.Answer(http.StatusForbidden, "Forbidden")}, errors: 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFakeApple(t, tt.script...)
 			ids := f.add("us", 1, 60, testNow.Add(-time.Hour))
-			src, rec, done := newSource(t, Config{BaseURL: f.URL, Interval: time.Millisecond, RequestsPerMinute: 60000}, &checkpoint.Memory{})
-			runUntil(t, src, rec, done)
+			h := newHarness(t, nil)
+			rec := ingesttest.NewRecorder(t)
+			collect(t, h, newSource(t, h, Config{BaseURL: f.URL, Interval: time.Millisecond}), rec)
 
-			got := rec.ids()
+			got := rec.IDs()
 			if len(got) != len(ids) {
 				t.Errorf("published %d reviews, want %d once", len(got), len(ids))
 			}
-			var bodies []string
-			for _, r := range rec.rejected() {
-				bodies = append(bodies, string(r.Body))
-				if r.Class != "malformed" || r.Source != "acme-ios" || !strings.Contains(r.Key, "/customerreviews/") {
-					t.Errorf("reject %+v, want a malformed page keyed by its URL", r)
-				}
+			var rejects []ingesttest.WantReject // malformed pages, keyed by their URL
+			for _, body := range tt.rejects {
+				rejects = append(rejects, ingesttest.WantReject{Source: "acme-ios", Class: "malformed", Body: body, Key: "/customerreviews/"})
 			}
-			if !slices.Equal(bodies, tt.rejects) {
-				t.Errorf("dead-lettered %q, want %q", bodies, tt.rejects)
-			}
-			if n := testutil.ToFloat64(src.deps.Metrics.SourceErrors.WithLabelValues("acme-ios")); n != tt.errors {
+			ingesttest.CheckRejects(t, rec.Rejects(), rejects...)
+			if n := h.Errors("acme-ios"); n != tt.errors {
 				t.Errorf("source errors = %v, want %v", n, tt.errors)
 			}
 		})
@@ -215,7 +193,7 @@ func TestFaults(t *testing.T) {
 func TestRestartResumes(t *testing.T) {
 	f := newFakeApple(t)
 	store := &checkpoint.Memory{}
-	rec := newRecorder(t)
+	rec := ingesttest.NewRecorder(t)
 	cfg := Config{BaseURL: f.URL, Countries: []string{"us", "gb"}, Backfill: 30 * 24 * time.Hour}
 	var all []string
 	steps := []struct {
@@ -239,24 +217,15 @@ func TestRestartResumes(t *testing.T) {
 			}
 		}
 		before := len(f.requests())
-		src, _, done := newSource(t, cfg, store)
-		runUntil(t, src, rec, done)
+		h := newHarness(t, store)
+		collect(t, h, newSource(t, h, cfg), rec)
 		if n := len(f.requests()) - before; n != st.requests {
 			t.Errorf("run %d: %d requests, want %d", run, n, st.requests)
 		}
 	}
-	got := rec.ids()
-	count := map[string]int{}
-	for _, id := range got {
-		count[id]++
-	}
-	for _, id := range all {
-		if count[id] != 1 {
-			t.Errorf("%s published %d times, want once", id, count[id])
-		}
-	}
-	if len(got) != len(all) {
-		t.Errorf("published %d, want %d", len(got), len(all))
+	ingesttest.NoDuplicates(t, rec.IDs())
+	if got := ingesttest.Distinct(rec.IDs()); !slices.Equal(got, ingesttest.Distinct(all)) {
+		t.Errorf("published %d distinct reviews, want %d once each: %v", len(got), len(all), got)
 	}
 }
 
@@ -286,8 +255,7 @@ func TestValidate(t *testing.T) {
 			}
 		})
 	}
-	deps, _ := testDeps(t, &checkpoint.Memory{})
-	if _, err := New(Config{Name: "x", AppID: "abc"}, deps); err == nil || !strings.Contains(err.Error(), "app_id") {
+	if _, err := New(Config{Name: "x", AppID: "abc"}, newHarness(t, nil).Deps()); err == nil || !strings.Contains(err.Error(), "app_id") {
 		t.Errorf("New with a bad app id = %v, want an error naming app_id", err)
 	}
 }
@@ -305,10 +273,7 @@ func FuzzPage(f *testing.F) {
 	}
 	f.Add([]byte(`{"feed":{"entry":null}}`))
 	f.Add([]byte(`{"feed":{"entry":{"id":{"label":"1"},"im:rating":{"label":"5"},"updated":{"label":"2026-01-01T00:00:00Z"}}}}`))
-	v, err := event.NewValidator(schema.Events)
-	if err != nil {
-		f.Fatal(err)
-	}
+	v := ingesttest.Validator(f)
 	src := &Source{cfg: Config{Name: "fuzz", AppID: app}}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		list, err := decodePage(body)

@@ -2,7 +2,6 @@ package appstore
 
 import (
 	"fmt"
-	"net/url"
 	"regexp"
 	"strings"
 	"time"
@@ -56,11 +55,8 @@ func (c Config) Validate() []ingest.Problem {
 	add := func(key string, val any, fix string) {
 		ps = append(ps, ingest.Problem{Key: key, Value: val, Fix: fix})
 	}
-	switch {
-	case strings.TrimSpace(c.Name) == "":
-		add("name", c.Name, "give the source a unique name, e.g. acme-ios")
-	case len(c.Name) > 128 || strings.ContainsAny(c.Name, "/ \t\n"):
-		add("name", c.Name, "use at most 128 characters without '/' or spaces")
+	if p, ok := ingest.CheckName(c.Name, "acme-ios"); !ok {
+		ps = append(ps, p)
 	}
 	if !appID.MatchString(c.AppID) {
 		add("app_id", c.AppID, "set the app's numeric id, the digits after 'id' in its apps.apple.com URL, e.g. 284882215")
@@ -71,8 +67,8 @@ func (c Config) Validate() []ingest.Problem {
 		}
 	}
 	if c.BaseURL != "" {
-		if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			add("base_url", c.BaseURL, "use an absolute http(s) URL such as https://itunes.apple.com, or leave empty")
+		if p, ok := ingest.CheckBaseURL("base_url", c.BaseURL, DefaultBaseURL); !ok {
+			ps = append(ps, p)
 		}
 	}
 	if c.Interval < 0 || (c.Interval > 0 && c.Interval < time.Minute) {
@@ -114,16 +110,4 @@ func (c Config) withDefaults(pipelineBackfill time.Duration) Config {
 	}
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
 	return c
-}
-
-// check is what New needs to build a source; Validate also holds the
-// settings to policy (e.g. no polling faster than a minute), which tests
-// and one-off runs may bend.
-func (c Config) check() error {
-	for _, p := range c.Validate() {
-		if p.Key != "interval" && p.Key != "requests_per_minute" {
-			return fmt.Errorf("appstore source %q: %s %v: %s", c.Name, p.Key, p.Value, p.Fix)
-		}
-	}
-	return nil
 }

@@ -1,11 +1,6 @@
 package appstore
 
-import (
-	"context"
-	"encoding/json"
-	"fmt"
-	"time"
-)
+import "time"
 
 // keepIDs is how many of the newest review ids the checkpoint keeps: the
 // newest alone would do, but a review can be deleted, and then paging
@@ -50,33 +45,4 @@ func (c cursor) advance(got []review) cursor {
 		next.IDs = append(next.IDs, id)
 	}
 	return next
-}
-
-// load returns the saved cursor; fresh reports that there was none. A
-// cursor that does not decode is dropped with a warning: reading the
-// backfill again only republishes reviews the store deduplicates.
-func (s *Source) load(ctx context.Context, key string) (cur cursor, fresh bool, err error) {
-	raw, ok, err := s.deps.Checkpoints.Load(ctx, key)
-	if err != nil {
-		return cursor{}, false, fmt.Errorf("load checkpoint %s: %w", key, err)
-	}
-	if !ok {
-		return cursor{}, true, nil
-	}
-	if err := json.Unmarshal(raw, &cur); err != nil {
-		s.log.Warn("checkpoint unreadable, starting over", "key", key, "err", err)
-		return cursor{}, true, nil
-	}
-	return cur, false, nil
-}
-
-func (s *Source) save(ctx context.Context, key string, cur cursor) error {
-	raw, err := json.Marshal(cur)
-	if err != nil {
-		return fmt.Errorf("encode checkpoint %s: %w", key, err)
-	}
-	if err := s.deps.Checkpoints.Save(ctx, key, raw); err != nil {
-		return fmt.Errorf("save checkpoint %s: %w", key, err)
-	}
-	return nil
 }

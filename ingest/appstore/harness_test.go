@@ -1,89 +1,56 @@
 package appstore
 
 import (
-	"context"
-	"log/slog"
-	"strings"
-	"sync"
+	"cmp"
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus/testutil"
-
 	"github.com/earshot-dev/earshot/event"
 	"github.com/earshot-dev/earshot/ingest"
-	"github.com/earshot-dev/earshot/ingest/fetch"
-	"github.com/earshot-dev/earshot/internal/telemetry"
-	"github.com/earshot-dev/earshot/schema"
+	"github.com/earshot-dev/earshot/ingest/checkpoint"
+	"github.com/earshot-dev/earshot/ingest/ingesttest"
 )
 
 var testNow = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
-// recorder stands in for Kafka: it keeps what a source publishes and
-// rejects, and holds every envelope to the real event schemas.
-type recorder struct {
-	t       *testing.T
-	v       *event.Validator
-	mu      sync.Mutex
-	envs    []event.Envelope
-	rejects []ingest.Rejected
+const app = "555000111"
+
+// newHarness is the shared collector harness at testNow, with its 7-day
+// backfill; store, unless nil, holds the checkpoints of earlier runs.
+func newHarness(t *testing.T, store *checkpoint.Memory) *ingesttest.Harness {
+	h := ingesttest.NewHarness(t)
+	h.Now = func() time.Time { return testNow }
+	if store != nil {
+		h.Store = store
+	}
+	return h
 }
 
-func newRecorder(t *testing.T) *recorder {
+// newSource builds a source of c for the app, named acme-ios unless c
+// says otherwise, with a budget that never waits (the budget is fetch's,
+// tested there).
+func newSource(t *testing.T, h *ingesttest.Harness, c Config) ingest.Source {
 	t.Helper()
-	v, err := event.NewValidator(schema.Events)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &recorder{t: t, v: v}
+	c.Name, c.AppID = cmp.Or(c.Name, "acme-ios"), app
+	c.RequestsPerMinute = cmp.Or(c.RequestsPerMinute, 60000)
+	return ingesttest.Build(t, New, c, h.Deps())
 }
 
-func (r *recorder) Publish(_ context.Context, envs ...event.Envelope) error {
-	for _, env := range envs {
-		raw, err := env.Encode()
-		if err != nil {
-			r.t.Errorf("encode %s: %v", env.ID, err)
-			continue
-		}
-		if err := r.v.Validate(raw); err != nil {
-			r.t.Errorf("envelope %s fails the schema: %v\n%s", env.ID, err, raw)
-		}
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.envs = append(r.envs, envs...)
-	return nil
-}
-
-func (r *recorder) Reject(_ context.Context, rej ingest.Rejected) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.rejects = append(r.rejects, rej)
-	return nil
-}
-
-func (r *recorder) ids() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	ids := make([]string, len(r.envs))
-	for i, e := range r.envs {
-		ids[i] = e.ID
-	}
-	return ids
-}
-
-func (r *recorder) rejected() []ingest.Rejected {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]ingest.Rejected(nil), r.rejects...)
-}
-
-func (r *recorder) mentions(t *testing.T) map[string]event.Mention {
+// collect runs src until done holds (by default: until it has completed
+// a poll), then stops it.
+func collect(t *testing.T, h *ingesttest.Harness, src ingest.Source, pub ingest.Publisher, done ...func() bool) {
 	t.Helper()
-	r.mu.Lock()
-	defer r.mu.Unlock()
+	run := ingesttest.Start(t, src, pub)
+	done = append(done, func() bool { return h.PolledOK(src.Name()) })
+	ingesttest.Eventually(t, "the source to get there", done[0])
+	run.Stop()
+}
+
+// mentions decodes the mentions r holds, by event id.
+func mentions(t *testing.T, r *ingesttest.Recorder) map[string]event.Mention {
+	t.Helper()
 	out := map[string]event.Mention{}
-	for _, e := range r.envs {
+	for _, e := range r.Envelopes(event.SchemaMention) {
 		var m event.Mention
 		if err := e.Decode(&m); err != nil {
 			t.Fatal(err)
@@ -91,52 +58,4 @@ func (r *recorder) mentions(t *testing.T) map[string]event.Mention {
 		out[e.ID] = m
 	}
 	return out
-}
-
-func testDeps(t *testing.T, store ingest.Checkpoints) (ingest.Deps, *telemetry.Metrics) {
-	m := telemetry.New(nil)
-	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	return ingest.Deps{
-		Checkpoints: store,
-		Fetch:       fetch.Options{BaseBackoff: 5 * time.Millisecond, MaxRetries: 3, Metrics: m, Log: log},
-		Backfill:    7 * 24 * time.Hour,
-		Metrics:     m,
-		Log:         log,
-		Now:         func() time.Time { return testNow },
-	}, m
-}
-
-type testWriter struct{ t *testing.T }
-
-func (w testWriter) Write(p []byte) (int, error) {
-	w.t.Log(strings.TrimRight(string(p), "\n"))
-	return len(p), nil
-}
-
-// runUntil runs src until done says so (or 20 s pass, which fails the
-// test rather than hanging it), then stops it and checks it stopped clean.
-func runUntil(t *testing.T, src ingest.Source, pub ingest.Publisher, done func() bool) {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	errc := make(chan error, 1)
-	go func() { errc <- src.Run(ctx, pub) }()
-	deadline := time.Now().Add(20 * time.Second)
-	for !done() {
-		if time.Now().After(deadline) {
-			cancel()
-			<-errc
-			t.Fatal("source did not get there in 20 s")
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
-	cancel()
-	if err := <-errc; err != nil {
-		t.Fatalf("Run = %v, want nil after cancel", err)
-	}
-}
-
-// polled reports that the named source completed a poll (SourceOK is
-// recorded after the checkpoint is saved).
-func polled(m *telemetry.Metrics, name string) func() bool {
-	return func() bool { return testutil.ToFloat64(m.SourceSuccess.WithLabelValues(name)) > 0 }
 }

@@ -9,10 +9,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/earshot-dev/earshot/event"
+	"github.com/earshot-dev/earshot/ingest"
 )
 
 // The customer-reviews feed is Atom rendered as JSON: every value is a
@@ -84,7 +83,7 @@ var reviewerID = regexp.MustCompile(`/id([0-9]+)$`)
 // when the feed did not say.
 func (s *Source) mention(e entry, cc string, now time.Time) (m event.Mention, at time.Time, err error) {
 	id := strings.TrimSpace(e.ID.Label)
-	if id == "" || len(id) > maxID || !printable(id) {
+	if id == "" || len(id) > maxID || !ingest.Printable(id) {
 		return m, at, fmt.Errorf("review id %q unusable", id)
 	}
 	rating, err := strconv.ParseFloat(strings.TrimSpace(e.Rating.Label), 64)
@@ -108,8 +107,8 @@ func (s *Source) mention(e entry, cc string, now time.Time) (m event.Mention, at
 		Kind:      event.KindReview,
 		URL:       fmt.Sprintf("https://apps.apple.com/%s/app/id%s?see-all=reviews", cc, s.cfg.AppID),
 		Author:    reviewer(e),
-		Title:     clip(title, maxText),
-		Text:      clip(strings.TrimSpace(e.Content.Label), maxText),
+		Title:     ingest.Truncate(title, maxText),
+		Text:      ingest.Truncate(strings.TrimSpace(e.Content.Label), maxText),
 		Country:   cc,
 		Site:      "apps.apple.com",
 		Rating:    &rating,
@@ -127,7 +126,7 @@ func (s *Source) mention(e entry, cc string, now time.Time) (m event.Mention, at
 // reviewer is the reviewer's stable id (from their profile URI) and
 // nickname; nicknames are neither unique nor stable.
 func reviewer(e entry) event.Author {
-	name := clip(strings.TrimSpace(e.Author.Name.Label), 256)
+	name := ingest.Truncate(strings.TrimSpace(e.Author.Name.Label), 256)
 	a := event.Author{ID: name, Handle: name, Name: name}
 	if m := reviewerID.FindStringSubmatch(strings.TrimSpace(e.Author.URI.Label)); m != nil {
 		a.ID = m[1]
@@ -150,23 +149,4 @@ func decodePage(body []byte) (entries, error) {
 		return nil, fmt.Errorf("%w: no feed object", errNotJSON)
 	}
 	return p.Feed.Entry, nil
-}
-
-func printable(s string) bool {
-	if !utf8.ValidString(s) {
-		return false
-	}
-	for _, r := range s {
-		if !unicode.IsPrint(r) {
-			return false
-		}
-	}
-	return true
-}
-
-func clip(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n])
 }

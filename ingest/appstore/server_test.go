@@ -2,7 +2,6 @@ package appstore
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -19,11 +18,10 @@ type fakeApple struct {
 	*httptest.Server
 	mu      sync.Mutex
 	reviews map[string][]fakeReview // by country, newest first
-	// script overrides answers in request order; a nil entry serves the
-	// feed.
-	script  []http.HandlerFunc
-	reqs    []string
-	answers int
+	// script overrides answers in request order (ingesttest.Answer); a
+	// nil entry serves the feed.
+	script []func(http.ResponseWriter)
+	reqs   []string
 }
 
 type fakeReview struct {
@@ -34,7 +32,7 @@ type fakeReview struct {
 
 var feedPath = regexp.MustCompile(`^/([a-z]{2})/rss/customerreviews/page=([0-9]+)/id=([0-9]+)/sortby=mostrecent/json$`)
 
-func newFakeApple(t *testing.T, script ...http.HandlerFunc) *fakeApple {
+func newFakeApple(t *testing.T, script ...func(http.ResponseWriter)) *fakeApple {
 	f := &fakeApple{reviews: map[string][]fakeReview{}, script: script}
 	f.Server = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.Close)
@@ -44,18 +42,13 @@ func newFakeApple(t *testing.T, script ...http.HandlerFunc) *fakeApple {
 func (f *fakeApple) serve(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	f.reqs = append(f.reqs, r.URL.Path)
-	var h http.HandlerFunc
+	var h func(http.ResponseWriter)
 	if n := len(f.reqs); n <= len(f.script) {
 		h = f.script[n-1]
 	}
 	f.mu.Unlock()
-	defer func() {
-		f.mu.Lock()
-		f.answers++
-		f.mu.Unlock()
-	}()
 	if h != nil {
-		h(w, r)
+		h(w)
 		return
 	}
 	m := feedPath.FindStringSubmatch(r.URL.Path)
@@ -132,20 +125,4 @@ func (f *fakeApple) requests() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return append([]string(nil), f.reqs...)
-}
-
-func (f *fakeApple) answered() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.answers
-}
-
-func answer(code int, body string, headers ...string) http.HandlerFunc {
-	return func(w http.ResponseWriter, _ *http.Request) {
-		for i := 0; i+1 < len(headers); i += 2 {
-			w.Header().Set(headers[i], headers[i+1])
-		}
-		w.WriteHeader(code)
-		fmt.Fprint(w, body)
-	}
 }

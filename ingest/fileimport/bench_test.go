@@ -12,6 +12,7 @@ import (
 
 	"github.com/earshot-dev/earshot/bus"
 	"github.com/earshot-dev/earshot/ingest"
+	"github.com/earshot-dev/earshot/ingest/ingesttest"
 	"github.com/earshot-dev/earshot/internal/telemetry"
 )
 
@@ -38,7 +39,7 @@ func BenchmarkImportCSV(b *testing.B) {
 	m := telemetry.New(nil)
 	w := bus.NewWriter(cfg, "import", m)
 	defer w.Close()
-	pub := &ingest.KafkaPublisher{W: w, DLQ: bus.NewDeadLetters(w, "b.deadletter", "import", m), Validator: mustValidator(b), Topics: topics, Metrics: m}
+	pub := &ingest.KafkaPublisher{W: w, DLQ: bus.NewDeadLetters(w, "b.deadletter", "import", m), Validator: ingesttest.Validator(b), Topics: topics, Metrics: m}
 
 	var sb strings.Builder
 	sb.WriteString("Post ID,Page ID,Page name,Description,Publish time,Permalink,Impressions,Reach,Reactions,Comments,Shares,Total clicks\n")
@@ -51,7 +52,7 @@ func BenchmarkImportCSV(b *testing.B) {
 		b.Fatal(err)
 	}
 	spec := mustSpec(b, "facebook-posts", PostMetrics, Config{})
-	im := &Importer{Pub: pub, Validator: mustValidator(b)}
+	im := &Importer{Pub: pub, Validator: ingesttest.Validator(b)}
 	b.SetBytes(int64(sb.Len()))
 	b.ResetTimer()
 	for b.Loop() {

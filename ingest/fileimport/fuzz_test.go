@@ -2,6 +2,7 @@ package fileimport
 
 import (
 	"context"
+	"github.com/earshot-dev/earshot/ingest/ingesttest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -35,7 +36,7 @@ func FuzzCSV(f *testing.F) {
 		if err := os.WriteFile(path, content, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		rec := &recorder{t: t}
+		rec := ingesttest.NewRecorder(t)
 		rep, err := newImporter(t, rec).Import(context.Background(), path, Options{Spec: spec, SkipInvalid: true})
 		if err != nil {
 			if rep != nil && rep.Published != 0 && !strings.Contains(err.Error(), "line") {
@@ -43,8 +44,8 @@ func FuzzCSV(f *testing.F) {
 			}
 			return
 		}
-		if rep.Published != len(rec.envs) || rep.Published != rep.Events || len(rec.rejects) != len(rep.Rejected) {
-			t.Fatalf("report %+v, published %d, rejects %d", rep, len(rec.envs), len(rec.rejects))
+		if rep.Published != len(rec.Envelopes()) || rep.Published != rep.Events || len(rec.Rejects()) != len(rep.Rejected) {
+			t.Fatalf("report %+v, published %d, rejects %d", rep, len(rec.Envelopes()), len(rec.Rejects()))
 		}
 		lines := strings.Count(string(content), "\n") + 1
 		for _, r := range rep.Rejected {

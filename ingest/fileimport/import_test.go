@@ -3,6 +3,7 @@ package fileimport
 import (
 	"context"
 	"errors"
+	"github.com/earshot-dev/earshot/ingest/ingesttest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -47,13 +48,13 @@ var badLines = []struct {
 
 func TestBadRowsAllOrNothing(t *testing.T) {
 	path := writeFile(t, "posts.csv", badCSV)
-	rec := &recorder{t: t}
+	rec := ingesttest.NewRecorder(t)
 	rep, err := newImporter(t, rec).Import(context.Background(), path, Options{Spec: Generic(PostMetrics), Overrides: withObserved(Overrides{})})
 	if !errors.Is(err, ErrInvalidRows) {
 		t.Fatalf("err = %v, want ErrInvalidRows", err)
 	}
-	if len(rec.envs) != 0 || len(rec.rejects) != 0 {
-		t.Fatalf("all-or-nothing published %d events and %d rejects", len(rec.envs), len(rec.rejects))
+	if len(rec.Envelopes()) != 0 || len(rec.Rejects()) != 0 {
+		t.Fatalf("all-or-nothing published %d events and %d rejects", len(rec.Envelopes()), len(rec.Rejects()))
 	}
 	checkBadLines(t, rep.Rejected)
 	if rep.Rows != 3 {
@@ -71,19 +72,19 @@ func TestBadRowsAllOrNothing(t *testing.T) {
 
 func TestBadRowsSkipInvalid(t *testing.T) {
 	path := writeFile(t, "posts.csv", badCSV)
-	rec := &recorder{t: t}
+	rec := ingesttest.NewRecorder(t)
 	rep, err := newImporter(t, rec).Import(context.Background(), path, Options{Spec: Generic(PostMetrics), Overrides: withObserved(Overrides{}), SkipInvalid: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rec.envs) != 3 || rep.Published != 3 {
-		t.Fatalf("published %d (report %d), want the 3 good rows", len(rec.envs), rep.Published)
+	if len(rec.Envelopes()) != 3 || rep.Published != 3 {
+		t.Fatalf("published %d (report %d), want the 3 good rows", len(rec.Envelopes()), rep.Published)
 	}
 	checkBadLines(t, rep.Rejected)
-	if len(rec.rejects) != len(badLines) {
-		t.Fatalf("%d rows dead-lettered, want %d", len(rec.rejects), len(badLines))
+	if len(rec.Rejects()) != len(badLines) {
+		t.Fatalf("%d rows dead-lettered, want %d", len(rec.Rejects()), len(badLines))
 	}
-	for _, r := range rec.rejects {
+	for _, r := range rec.Rejects() {
 		if r.Source != SourceName || r.Class != "invalid" || !strings.HasPrefix(r.Key, "posts.csv:") || len(r.Body) == 0 || r.Reason == "" {
 			t.Errorf("reject %+v", r)
 		}
@@ -130,13 +131,13 @@ func TestReimportIsIdempotent(t *testing.T) {
 			kind, _ := PresetDoc(tc.preset)
 			var runs [2]map[string]event.Envelope
 			for i := range runs {
-				rec := &recorder{t: t}
+				rec := ingesttest.NewRecorder(t)
 				im := newImporter(t, rec)
 				im.Now = func() time.Time { return observed.Add(time.Duration(i) * time.Hour) }
 				if _, err := im.Import(context.Background(), testdata(tc.file), Options{Spec: mustSpec(t, tc.preset, kind, Config{}), Overrides: Overrides{Currency: "EUR"}}); err != nil {
 					t.Fatal(err)
 				}
-				runs[i] = rec.byID()
+				runs[i] = byID(t, rec)
 			}
 			if len(runs[0]) == 0 || len(runs[0]) != len(runs[1]) {
 				t.Fatalf("runs have %d and %d ids", len(runs[0]), len(runs[1]))
@@ -185,20 +186,20 @@ mappings:
 	}
 	csv := "Bestellnummer;Datum;Umsatz;Quelle;Kampagne\nA-1001;03.11.2026 10:15;1.234,50 €;instagram;winter\nA-1002;03.11.2026 23:30;19,99;newsletter;\nSumme;;1.254,49;;\n"
 	path := writeFile(t, "orders.csv", csv)
-	rec := &recorder{t: t}
+	rec := ingesttest.NewRecorder(t)
 	rep, err := newImporter(t, rec).Import(context.Background(), path, Options{Spec: mustSpec(t, "shop-orders", Conversions, c)})
 	if err != nil {
 		t.Fatalf("%v: %v", err, rep.Rejected)
 	}
-	if len(rec.envs) != 2 || rep.Skipped != 1 {
-		t.Fatalf("published %d, skipped %d; want 2 and 1", len(rec.envs), rep.Skipped)
+	if len(rec.Envelopes()) != 2 || rep.Skipped != 1 {
+		t.Fatalf("published %d, skipped %d; want 2 and 1", len(rec.Envelopes()), rep.Skipped)
 	}
 	var cv event.Conversion
-	rec.envs[0].Decode(&cv)
-	if rec.envs[1].ID < rec.envs[0].ID {
-		rec.envs[1].Decode(&cv)
+	rec.Envelopes()[0].Decode(&cv)
+	if rec.Envelopes()[1].ID < rec.Envelopes()[0].ID {
+		rec.Envelopes()[1].Decode(&cv)
 	}
-	for _, env := range rec.envs {
+	for _, env := range rec.Envelopes() {
 		var x event.Conversion
 		env.Decode(&x)
 		if x.Value == 1234.5 {
@@ -245,7 +246,7 @@ func TestHeaderErrors(t *testing.T) {
 		{"", "", Audience, "file is empty"},
 	} {
 		path := writeFile(t, "f.csv", tc.content)
-		_, err := newImporter(t, &recorder{t: t}).Import(context.Background(), path, Options{Spec: mustSpec(t, tc.preset, tc.kind, Config{}), Overrides: withObserved(Overrides{})})
+		_, err := newImporter(t, ingesttest.NewRecorder(t)).Import(context.Background(), path, Options{Spec: mustSpec(t, tc.preset, tc.kind, Config{}), Overrides: withObserved(Overrides{})})
 		if err == nil || !strings.Contains(err.Error(), tc.part) {
 			t.Errorf("%s: err %v, want it to say %q", tc.preset, err, tc.part)
 		}
@@ -268,12 +269,12 @@ func TestJSONL(t *testing.T) {
 		`{"network":"instagram","account":"acmehq","followers":-1,"observed_at":"2026-11-02T00:00:00Z"}` + "\n" +
 		"not json\n"
 	path := writeFile(t, "audience.jsonl", content)
-	rec := &recorder{t: t}
+	rec := ingesttest.NewRecorder(t)
 	rep, err := newImporter(t, rec).Import(context.Background(), path, Options{Spec: Generic(Audience), SkipInvalid: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ids := rec.byID()
+	ids := byID(t, rec)
 	if len(ids) != 2 || rep.Published != 2 {
 		t.Fatalf("published %v", ids)
 	}
@@ -289,12 +290,12 @@ func TestJSONL(t *testing.T) {
 	mapped := writeFile(t, "export.jsonl", `{"Page":"acme","Fans":"1,204","Day":"2026-11-01"}`+"\n")
 	spec := mustSpec(t, "fans", Audience, Config{Mappings: map[string]Mapping{"fans": {Kind: "audience",
 		Columns: map[string]string{"account": "Page", "followers": "Fans", "observed_at": "Day"}, Values: map[string]string{"network": "facebook"}}}})
-	rec = &recorder{t: t}
+	rec = ingesttest.NewRecorder(t)
 	if _, err := newImporter(t, rec).Import(context.Background(), mapped, Options{Spec: spec}); err != nil {
 		t.Fatal(err)
 	}
 	var a event.AudienceSnapshot
-	if len(rec.envs) != 1 || rec.envs[0].Decode(&a) != nil || a.Followers != 1204 || a.Network != "facebook" || !a.ObservedAt.Equal(date("2026-11-01T00:00:00Z")) {
+	if len(rec.Envelopes()) != 1 || rec.Envelopes()[0].Decode(&a) != nil || a.Followers != 1204 || a.Network != "facebook" || !a.ObservedAt.Equal(date("2026-11-01T00:00:00Z")) {
 		t.Errorf("mapped JSONL: %+v", a)
 	}
 }
@@ -317,7 +318,7 @@ func TestUTF16TabExport(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "campaigns.csv")
 	os.WriteFile(path, utf16, 0o644)
-	rec := &recorder{t: t}
+	rec := ingesttest.NewRecorder(t)
 	rep, err := newImporter(t, rec).Import(context.Background(), path, Options{Spec: mustSpec(t, "google-ads", AdSpend, Config{})})
 	if err != nil {
 		t.Fatalf("%v %v", err, rep.Rejected)
@@ -385,24 +386,24 @@ func TestLayout(t *testing.T) {
 func TestMentionsCSV(t *testing.T) {
 	path := writeFile(t, "reviews.csv", "network,native_id,kind,author_id,author_name,text,created_at,rating,likes\n"+
 		"appstore,r-1,Review,u-9,Kim,\"Great app, crashes on login though\",2026-11-02 08:00:00,3.5,4\n")
-	rec := &recorder{t: t}
+	rec := ingesttest.NewRecorder(t)
 	if _, err := newImporter(t, rec).Import(context.Background(), path, Options{Spec: Generic(Mentions)}); err != nil {
 		t.Fatal(err)
 	}
 	var m event.Mention
-	if len(rec.envs) != 1 || rec.envs[0].Decode(&m) != nil {
-		t.Fatalf("published %d", len(rec.envs))
+	if len(rec.Envelopes()) != 1 || rec.Envelopes()[0].Decode(&m) != nil {
+		t.Fatalf("published %d", len(rec.Envelopes()))
 	}
 	if m.Kind != event.KindReview || m.Rating == nil || *m.Rating != 3.5 || m.Likes != 4 || m.Author.Name != "Kim" || !m.CreatedAt.Equal(date("2026-11-02T08:00:00Z")) {
 		t.Errorf("got %+v", m)
 	}
 
-	rec = &recorder{t: t}
+	rec = ingesttest.NewRecorder(t)
 	if _, err := newImporter(t, rec).Import(context.Background(), testdata("x_tweet_activity.csv"),
 		Options{Spec: mustSpec(t, "x-tweets", PostMetrics, Config{}), Overrides: Overrides{Account: "acme-global"}}); err != nil {
 		t.Fatal(err)
 	}
-	if pm := postMetrics(t, rec.envs, "1853000000000000002"); pm.Account != "acme-global" {
+	if pm := postMetrics(t, rec.Envelopes(), "1853000000000000002"); pm.Account != "acme-global" {
 		t.Errorf("account %q, want the --account override", pm.Account)
 	}
 }

@@ -2,6 +2,7 @@ package fileimport
 
 import (
 	"context"
+	"github.com/earshot-dev/earshot/ingest/ingesttest"
 	"sort"
 	"testing"
 	"time"
@@ -119,7 +120,7 @@ func TestPresets(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.preset, func(t *testing.T) {
-			rec := &recorder{t: t}
+			rec := ingesttest.NewRecorder(t)
 			im := newImporter(t, rec)
 			rep, err := im.Import(context.Background(), testdata(tc.file), Options{Spec: mustSpec(t, tc.preset, tc.kind, Config{}), Overrides: withObserved(tc.over)})
 			if err != nil {
@@ -128,11 +129,11 @@ func TestPresets(t *testing.T) {
 			if rep.Rows != tc.rows || rep.Events != tc.events || rep.Published != tc.events || rep.Skipped != tc.skipped || len(rep.Rejected) != 0 {
 				t.Errorf("report %+v, want rows %d, events %d, skipped %d", rep, tc.rows, tc.events, tc.skipped)
 			}
-			got := rec.envs
+			got := rec.Envelopes()
 			if len(got) != tc.events {
 				t.Fatalf("published %d events, want %d", len(got), tc.events)
 			}
-			ids := rec.byID()
+			ids := byID(t, rec)
 			for id, env := range ids {
 				if env.Source != SourceName || env.Schema != tc.kind.Schema() || len(id) < len("import:"+tc.preset+"/") || id[:len("import:"+tc.preset+"/")] != "import:"+tc.preset+"/" {
 					t.Errorf("envelope %s: source %s schema %s", id, env.Source, env.Schema)

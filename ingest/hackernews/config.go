@@ -2,7 +2,6 @@ package hackernews
 
 import (
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
@@ -48,11 +47,8 @@ func (c Config) Validate() []ingest.Problem {
 	add := func(key string, val any, fix string) {
 		ps = append(ps, ingest.Problem{Key: key, Value: val, Fix: fix})
 	}
-	switch {
-	case strings.TrimSpace(c.Name) == "":
-		add("name", c.Name, "give the source a unique name, e.g. hn")
-	case len(c.Name) > 128 || strings.ContainsAny(c.Name, "/ \t\n"):
-		add("name", c.Name, "use at most 128 characters without '/' or spaces")
+	if p, ok := ingest.CheckName(c.Name, "hn"); !ok {
+		ps = append(ps, p)
 	}
 	if len(c.Queries) == 0 {
 		add("queries", "[]", "list at least one search, e.g. [acme, \"acme rocket\"]")
@@ -68,8 +64,8 @@ func (c Config) Validate() []ingest.Problem {
 		seen[q] = true
 	}
 	if c.BaseURL != "" {
-		if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			add("base_url", c.BaseURL, "use an absolute http(s) URL such as https://hn.algolia.com/api/v1, or leave empty")
+		if p, ok := ingest.CheckBaseURL("base_url", c.BaseURL, DefaultBaseURL); !ok {
+			ps = append(ps, p)
 		}
 	}
 	if c.Interval < 0 || (c.Interval > 0 && c.Interval < 30*time.Second) {
@@ -108,16 +104,4 @@ func (c Config) withDefaults(pipelineBackfill time.Duration) Config {
 	}
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
 	return c
-}
-
-// check is what New needs to build a source; Validate also holds the
-// settings to policy (e.g. no polling faster than 30 s), which tests and
-// one-off runs may bend.
-func (c Config) check() error {
-	for _, p := range c.Validate() {
-		if p.Key != "interval" && p.Key != "requests_per_minute" {
-			return fmt.Errorf("hackernews source %q: %s %v: %s", c.Name, p.Key, p.Value, p.Fix)
-		}
-	}
-	return nil
 }

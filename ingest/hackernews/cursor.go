@@ -1,11 +1,5 @@
 package hackernews
 
-import (
-	"context"
-	"encoding/json"
-	"fmt"
-)
-
 // overlap is how far back, in seconds, each poll looks before the newest
 // hit it has seen: HN items reach the search index seconds to minutes
 // after they are created, so a strict "newer than the newest" would miss
@@ -34,33 +28,4 @@ func (c cursor) advance(sweep map[string]int64) cursor {
 		}
 	}
 	return next
-}
-
-// load returns the saved cursor; fresh reports that there was none. A
-// cursor that does not decode is dropped with a warning: searching the
-// backfill again only republishes items the store deduplicates.
-func (s *Source) load(ctx context.Context, key string) (cur cursor, fresh bool, err error) {
-	raw, ok, err := s.deps.Checkpoints.Load(ctx, key)
-	if err != nil {
-		return cursor{}, false, fmt.Errorf("load checkpoint %s: %w", key, err)
-	}
-	if !ok {
-		return cursor{}, true, nil
-	}
-	if err := json.Unmarshal(raw, &cur); err != nil || cur.Newest <= 0 {
-		s.log.Warn("checkpoint unreadable, starting over", "key", key, "err", err)
-		return cursor{}, true, nil
-	}
-	return cur, false, nil
-}
-
-func (s *Source) save(ctx context.Context, key string, cur cursor) error {
-	raw, err := json.Marshal(cur)
-	if err != nil {
-		return fmt.Errorf("encode checkpoint %s: %w", key, err)
-	}
-	if err := s.deps.Checkpoints.Save(ctx, key, raw); err != nil {
-		return fmt.Errorf("save checkpoint %s: %w", key, err)
-	}
-	return nil
 }

@@ -29,33 +29,18 @@ type Source struct {
 
 // New returns the collector of the configured searches.
 func New(c Config, deps ingest.Deps) (ingest.Source, error) {
-	if err := c.check(); err != nil {
+	// Validate also holds interval and budget to policy, which tests and
+	// one-off runs may bend.
+	if err := ingest.ConfigError("hackernews", c.Name, c.Validate(), "interval", "requests_per_minute"); err != nil {
 		return nil, err
 	}
 	c = c.withDefaults(deps.Backfill)
 	if deps.Checkpoints == nil {
 		return nil, fmt.Errorf("hackernews source %q: no checkpoint store", c.Name)
 	}
-	if deps.Now == nil {
-		deps.Now = time.Now
-	}
-	if deps.Log == nil {
-		deps.Log = slog.New(slog.DiscardHandler)
-	}
-	opts := deps.Fetch
-	opts.RequestsPerMinute = c.RequestsPerMinute
-	if opts.Metrics == nil {
-		opts.Metrics = deps.Metrics
-	}
-	if opts.Log == nil {
-		opts.Log = deps.Log
-	}
-	return &Source{
-		cfg:    c,
-		deps:   deps,
-		client: fetch.New(c.Name, opts),
-		log:    deps.Log.With("source", c.Name),
-	}, nil
+	deps = deps.WithDefaults()
+	log := deps.Log.With("source", c.Name)
+	return &Source{cfg: c, deps: deps, client: fetch.New(c.Name, deps.FetchOptions(c.RequestsPerMinute, log)), log: log}, nil
 }
 
 // Name implements ingest.Source.
@@ -65,28 +50,23 @@ func (s *Source) Name() string { return s.cfg.Name }
 // ctx ends. A query whose poll fails is logged and counted, and the next
 // poll retries it; the other queries go on.
 func (s *Source) Run(ctx context.Context, pub ingest.Publisher) error {
-	for {
-		ok := true
-		for _, q := range s.cfg.Queries {
-			if err := s.pollQuery(ctx, pub, q); err != nil {
-				if ctx.Err() != nil {
-					return nil
-				}
-				ok = false
-				s.deps.Metrics.SourceError(s.cfg.Name)
-				s.log.Error("poll failed", "query", q, "err", err)
+	return ingest.PollEvery(ctx, s.cfg.Interval, func(ctx context.Context) { s.poll(ctx, pub) })
+}
+
+func (s *Source) poll(ctx context.Context, pub ingest.Publisher) {
+	ok := true
+	for _, q := range s.cfg.Queries {
+		if err := s.pollQuery(ctx, pub, q); err != nil {
+			if ctx.Err() != nil {
+				return
 			}
+			ok = false
+			s.deps.Metrics.SourceError(s.cfg.Name)
+			s.log.Error("poll failed", "query", q, "err", err)
 		}
-		if ok {
-			s.deps.Metrics.SourceOK(s.cfg.Name, s.deps.Now())
-		}
-		t := time.NewTimer(s.cfg.Interval)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil
-		case <-t.C:
-		}
+	}
+	if ok {
+		s.deps.Metrics.SourceOK(s.cfg.Name, s.deps.Now())
 	}
 }
 
@@ -98,10 +78,15 @@ func (s *Source) Run(ctx context.Context, pub ingest.Publisher) error {
 // counts; when more match, the sweep goes on below the oldest hit served.
 func (s *Source) pollQuery(ctx context.Context, pub ingest.Publisher, q string) error {
 	key := s.cfg.Name + "/" + q
-	cur, fresh, err := s.load(ctx, key)
+	cur, ok, err := ingest.LoadCursor[cursor](ctx, s.deps.Checkpoints, s.log, key)
 	if err != nil {
 		return err
 	}
+	if ok && cur.Newest <= 0 {
+		s.log.Warn("unreadable checkpoint; starting over", "key", key, "newest", cur.Newest)
+		cur, ok = cursor{}, false
+	}
+	fresh := !ok
 	now := s.deps.Now()
 	since := now.Add(-s.cfg.Backfill).Unix()
 	if !fresh {
@@ -125,7 +110,7 @@ func (s *Source) pollQuery(ctx context.Context, pub ingest.Publisher, q string) 
 	if len(sweep) == 0 {
 		return nil
 	}
-	if err := s.save(ctx, key, cur.advance(sweep)); err != nil {
+	if err := ingest.SaveCursor(ctx, s.deps.Checkpoints, key, cur.advance(sweep)); err != nil {
 		return err
 	}
 	s.log.Debug("polled", "query", q, "new", len(sweep))

@@ -11,31 +11,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus/testutil"
-
 	"github.com/earshot-dev/earshot/event"
 	"github.com/earshot-dev/earshot/ingest/checkpoint"
-	"github.com/earshot-dev/earshot/schema"
+	"github.com/earshot-dev/earshot/ingest/ingesttest"
 )
-
-func newSource(t *testing.T, c Config, store *checkpoint.Memory) (*Source, *recorder, func() bool) {
-	t.Helper()
-	deps, m := testDeps(t, store)
-	if c.Name == "" {
-		c.Name = "hn"
-	}
-	if len(c.Queries) == 0 {
-		c.Queries = []string{"acme"}
-	}
-	if c.RequestsPerMinute == 0 {
-		c.RequestsPerMinute = 60000 // the budget is fetch's, tested there
-	}
-	src, err := New(c, deps)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return src.(*Source), newRecorder(t), polled(m, c.Name)
-}
 
 func TestHitShape(t *testing.T) {
 	var query url.Values
@@ -44,12 +23,13 @@ func TestHitShape(t *testing.T) {
 		http.ServeFile(w, r, "testdata/search_by_date.json")
 	}))
 	defer srv.Close()
-	src, rec, done := newSource(t, Config{BaseURL: srv.URL + "/api/v1/"}, &checkpoint.Memory{})
-	runUntil(t, src, rec, done)
+	h := newHarness(t, nil)
+	rec := ingesttest.NewRecorder(t)
+	collect(t, h, newSource(t, h, Config{BaseURL: srv.URL + "/api/v1/"}), rec)
 
 	wantQuery := url.Values{
 		"query": {"acme"}, "tags": {"(story,comment)"}, "hitsPerPage": {"100"}, "page": {"0"},
-		"numericFilters": {"created_at_i>1771761600"}, // testNow less testDeps' 7-day backfill
+		"numericFilters": {"created_at_i>1771761600"}, // testNow less the harness's 7-day backfill
 	}
 	for k, v := range wantQuery {
 		if !slices.Equal(query[k], v) {
@@ -82,9 +62,9 @@ func TestHitShape(t *testing.T) {
 			CreatedAt: time.Date(2026, 2, 27, 9, 0, 0, 0, time.UTC),
 		},
 	}
-	got := rec.mentions(t)
+	got := mentions(t, rec)
 	if len(got) != len(want) {
-		t.Errorf("published %v, want %d", rec.ids(), len(want))
+		t.Errorf("published %v, want %d", rec.IDs(), len(want))
 	}
 	for id, w := range want {
 		g := got[id]
@@ -96,7 +76,7 @@ func TestHitShape(t *testing.T) {
 			t.Errorf("%s:\n got %+v\nwant %+v", id, g, w)
 		}
 	}
-	rj := rec.rejected()
+	rj := rec.Rejects()
 	if len(rj) != 1 || rj[0].Class != "invalid" || !strings.Contains(string(rj[0].Body), `"43210000"`) {
 		t.Errorf("rejects = %+v, want the deleted comment without author", rj)
 	}
@@ -113,7 +93,7 @@ func TestPaging(t *testing.T) {
 	}{
 		{"pages to nbPages", 250, time.Minute, Config{}, 250, 3},
 		{"past Algolia's 1000 hits", 1500, time.Minute, Config{HitsPerPage: 200}, 1500, 8}, // 5 pages, then 501 hits below the oldest: 3
-		{"first run reaches back the backfill", 240, time.Hour, Config{}, 167, 2},          // testDeps: 7 days; created_at_i > now-168h
+		{"first run reaches back the backfill", 240, time.Hour, Config{}, 167, 2},          // the harness: 7 days; created_at_i > now-168h
 		{"config backfill wins", 240, time.Hour, Config{Backfill: 24 * time.Hour}, 23, 1},
 		{"nothing found", 0, time.Hour, Config{}, 0, 1},
 	}
@@ -124,10 +104,11 @@ func TestPaging(t *testing.T) {
 			f.add(900000, 5, testNow.Add(-time.Minute), time.Minute, "zenith") // matches no query
 			cfg := tt.cfg
 			cfg.BaseURL = f.URL + "/api/v1"
-			src, rec, done := newSource(t, cfg, &checkpoint.Memory{})
-			runUntil(t, src, rec, done)
+			h := newHarness(t, nil)
+			rec := ingesttest.NewRecorder(t)
+			collect(t, h, newSource(t, h, cfg), rec)
 
-			got := rec.ids()
+			got := rec.IDs()
 			var want []string
 			for _, id := range ids[:tt.want] {
 				want = append(want, "hackernews:"+id)
@@ -145,56 +126,49 @@ func TestPaging(t *testing.T) {
 func TestFaults(t *testing.T) {
 	tests := []struct {
 		name    string
-		script  []http.HandlerFunc
+		script  []func(http.ResponseWriter)
 		errors  float64
-		rejects []string
+		rejects []string // raw bodies dead-lettered
 	}{
-		{name: "429 with Retry-After", script: []http.HandlerFunc{answer(http.StatusTooManyRequests, `{"message":"Too many requests","status":429}`, "Retry-After", "1")}},
-		{name: "500 then the results", script: []http.HandlerFunc{answer(http.StatusInternalServerError, "oops"), answer(http.StatusBadGateway, "bad gateway")}},
+		{name: "429 with Retry-After", script: []func(http.ResponseWriter){ingesttest.Answer(http.StatusTooManyRequests, `{"message":"Too many requests","status":429}`, "Retry-After", "1")}},
+		{name: "500 then the results", script: []func(http.ResponseWriter){ingesttest.Answer(http.StatusInternalServerError, "oops"), ingesttest.Answer(http.StatusBadGateway, "bad gateway")}},
 		{
 			name:    "a malformed page is dead-lettered, the poll retried",
-			script:  []http.HandlerFunc{nil, answer(http.StatusOK, `{"hits":[{"objectID":"1",`)},
+			script:  []func(http.ResponseWriter){nil, ingesttest.Answer(http.StatusOK, `{"hits":[{"objectID":"1",`)},
 			errors:  1,
 			rejects: []string{`{"hits":[{"objectID":"1",`},
 		},
 		{
 			name:    "a JSON body without hits",
-			script:  []http.HandlerFunc{answer(http.StatusOK, `{"message":"Index does not exist","status":404}`)},
+			script:  []func(http.ResponseWriter){ingesttest.Answer(http.StatusOK, `{"message":"Index does not exist","status":404}`)},
 			errors:  1,
 			rejects: []string{`{"message":"Index does not exist","status":404}`},
 		},
-		{name: "400 fails the poll, the next one collects", script: []http.HandlerFunc{answer(http.StatusBadRequest, `{"message":"invalid","status":400}`)}, errors: 1},
+		{name: "400 fails the poll, the next one collects", script: []func(http.ResponseWriter){ingesttest.Answer(http.StatusBadRequest, `{"message":"invalid","status":400}`)}, errors: 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFakeAlgolia(t, tt.script...)
 			ids := f.add(1, 150, testNow.Add(-time.Minute), time.Minute, "acme")
-			src, rec, done := newSource(t, Config{BaseURL: f.URL + "/api/v1", Interval: time.Millisecond}, &checkpoint.Memory{})
-			runUntil(t, src, rec, done)
+			h := newHarness(t, nil)
+			rec := ingesttest.NewRecorder(t)
+			collect(t, h, newSource(t, h, Config{BaseURL: f.URL + "/api/v1", Interval: time.Millisecond}), rec)
 
-			got := rec.ids()
-			slices.Sort(got)
 			var want []string
 			for _, id := range ids {
 				want = append(want, "hackernews:"+id)
 			}
-			slices.Sort(want)
 			// A failed poll may have published its first page already;
 			// the retry publishes it again, which the store deduplicates.
-			if !slices.Equal(slices.Compact(got), want) {
-				t.Errorf("published %d distinct hits, want %d", len(slices.Compact(got)), len(want))
+			if got := ingesttest.Distinct(rec.IDs()); !slices.Equal(got, ingesttest.Distinct(want)) {
+				t.Errorf("published %d distinct hits, want %d", len(got), len(want))
 			}
-			var bodies []string
-			for _, r := range rec.rejected() {
-				bodies = append(bodies, string(r.Body))
-				if r.Class != "malformed" || r.Source != "hn" || !strings.Contains(r.Key, "search_by_date?") {
-					t.Errorf("reject %+v, want a malformed page keyed by its URL", r)
-				}
+			var rejects []ingesttest.WantReject // malformed pages, keyed by their URL
+			for _, body := range tt.rejects {
+				rejects = append(rejects, ingesttest.WantReject{Source: "hn", Class: "malformed", Body: body, Key: "search_by_date?"})
 			}
-			if !slices.Equal(bodies, tt.rejects) {
-				t.Errorf("dead-lettered %q, want %q", bodies, tt.rejects)
-			}
-			if n := testutil.ToFloat64(src.deps.Metrics.SourceErrors.WithLabelValues("hn")); n != tt.errors {
+			ingesttest.CheckRejects(t, rec.Rejects(), rejects...)
+			if n := h.Errors("hn"); n != tt.errors {
 				t.Errorf("source errors = %v, want %v", n, tt.errors)
 			}
 		})
@@ -204,7 +178,7 @@ func TestFaults(t *testing.T) {
 func TestRestartResumes(t *testing.T) {
 	f := newFakeAlgolia(t)
 	store := &checkpoint.Memory{}
-	rec := newRecorder(t)
+	rec := ingesttest.NewRecorder(t)
 	cfg := Config{BaseURL: f.URL + "/api/v1", Queries: []string{"acme", "rocket"}}
 	var all []string
 	keep := func(ids []string) {
@@ -230,23 +204,15 @@ func TestRestartResumes(t *testing.T) {
 			step()
 		}
 		before := len(f.requests())
-		src, _, done := newSource(t, cfg, store)
-		runUntil(t, src, rec, done)
+		h := newHarness(t, store)
+		collect(t, h, newSource(t, h, cfg), rec)
 		if n := len(f.requests()) - before; n != 2 {
 			t.Errorf("run %d: %d requests, want one per query", run, n)
 		}
 	}
-	count := map[string]int{}
-	for _, id := range rec.ids() {
-		count[id]++
-	}
-	for _, id := range all {
-		if count[id] != 1 {
-			t.Errorf("%s published %d times, want once", id, count[id])
-		}
-	}
-	if n := len(rec.ids()); n != len(all) {
-		t.Errorf("published %d, want %d", n, len(all))
+	ingesttest.NoDuplicates(t, rec.IDs())
+	if got := ingesttest.Distinct(rec.IDs()); !slices.Equal(got, ingesttest.Distinct(all)) {
+		t.Errorf("published %d distinct hits, want %d once each: %v", len(got), len(all), got)
 	}
 }
 
@@ -276,8 +242,7 @@ func TestValidate(t *testing.T) {
 			}
 		})
 	}
-	deps, _ := testDeps(t, &checkpoint.Memory{})
-	if _, err := New(Config{Name: "hn"}, deps); err == nil || !strings.Contains(err.Error(), "queries") {
+	if _, err := New(Config{Name: "hn"}, newHarness(t, nil).Deps()); err == nil || !strings.Contains(err.Error(), "queries") {
 		t.Errorf("New without queries = %v, want an error naming queries", err)
 	}
 }
@@ -293,10 +258,7 @@ func FuzzResult(f *testing.F) {
 	f.Add(b)
 	f.Add([]byte(`{"hits":[],"nbHits":0,"nbPages":0}`))
 	f.Add([]byte(`{"hits":[{"objectID":"7","author":"a","created_at":"2026-01-01T00:00:00Z","_tags":["story"],"points":-3}]}`))
-	v, err := event.NewValidator(schema.Events)
-	if err != nil {
-		f.Fatal(err)
-	}
+	v := ingesttest.Validator(f)
 	f.Fuzz(func(t *testing.T, body []byte) {
 		res, err := decodeResult(body)
 		if err != nil {
@@ -319,18 +281,6 @@ func FuzzResult(f *testing.F) {
 			if err := v.Validate(b); err != nil {
 				t.Errorf("hit %s: %v", raw, err)
 			}
-		}
-	})
-}
-
-func FuzzPlainText(f *testing.F) {
-	for _, s := range []string{"<p>a</p>", "<script>x", "&amp;&#x1F600;", "a\n\n b", "<<>>", "</style>", "<a href=\"x\">y</a>"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		got := plainText(s)
-		if got != strings.TrimSpace(got) || strings.Contains(got, "\n\n") || strings.Contains(got, "  ") {
-			t.Errorf("plainText(%q) = %q: blanks not squeezed", s, got)
 		}
 	})
 }

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/earshot-dev/earshot/event"
+	"github.com/earshot-dev/earshot/ingest"
 )
 
 // result is one page of a search. Hits is a pointer so that a body
@@ -92,15 +93,15 @@ func mention(h hit) (m event.Mention, at int64, err error) {
 	}
 	if slices.Contains(h.Tags, "comment") {
 		m.Kind = event.KindComment
-		m.Text = clip(plainText(deref(h.CommentText)), maxText)
+		m.Text = ingest.Truncate(ingest.PlainText(deref(h.CommentText)), maxText)
 		if h.ParentID != nil {
 			m.ParentID = strconv.FormatInt(*h.ParentID, 10)
 		}
 		return m, at, nil
 	}
-	m.Title = clip(plainText(deref(h.Title)), maxText)
+	m.Title = ingest.Truncate(ingest.PlainText(deref(h.Title)), maxText)
 	// A link story's words are its title; an Ask or Show HN has a body.
-	m.Text = clip(plainText(deref(h.StoryText)), maxText)
+	m.Text = ingest.Truncate(ingest.PlainText(deref(h.StoryText)), maxText)
 	if m.Text == "" {
 		m.Text = m.Title
 	}
@@ -119,11 +120,4 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
-}
-
-func clip(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n])
 }

@@ -18,12 +18,13 @@ import (
 // and no more than 1000 hits of one search however many match.
 type fakeAlgolia struct {
 	*httptest.Server
-	t       *testing.T
-	mu      sync.Mutex
-	hits    []fakeHit // newest first
-	script  []http.HandlerFunc
-	reqs    []string
-	answers int
+	t    *testing.T
+	mu   sync.Mutex
+	hits []fakeHit // newest first
+	// script overrides answers in request order (ingesttest.Answer); a
+	// nil entry serves the search.
+	script []func(http.ResponseWriter)
+	reqs   []string
 }
 
 type fakeHit struct {
@@ -35,7 +36,7 @@ type fakeHit struct {
 
 const paginationLimit = 1000
 
-func newFakeAlgolia(t *testing.T, script ...http.HandlerFunc) *fakeAlgolia {
+func newFakeAlgolia(t *testing.T, script ...func(http.ResponseWriter)) *fakeAlgolia {
 	f := &fakeAlgolia{t: t, script: script}
 	f.Server = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.Close)
@@ -45,18 +46,13 @@ func newFakeAlgolia(t *testing.T, script ...http.HandlerFunc) *fakeAlgolia {
 func (f *fakeAlgolia) serve(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	f.reqs = append(f.reqs, r.URL.RawQuery)
-	var h http.HandlerFunc
+	var h func(http.ResponseWriter)
 	if n := len(f.reqs); n <= len(f.script) {
 		h = f.script[n-1]
 	}
 	f.mu.Unlock()
-	defer func() {
-		f.mu.Lock()
-		f.answers++
-		f.mu.Unlock()
-	}()
 	if h != nil {
-		h(w, r)
+		h(w)
 		return
 	}
 	if r.URL.Path != "/api/v1/search_by_date" {
@@ -147,14 +143,4 @@ func (f *fakeAlgolia) requests() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return append([]string(nil), f.reqs...)
-}
-
-func answer(code int, body string, headers ...string) http.HandlerFunc {
-	return func(w http.ResponseWriter, _ *http.Request) {
-		for i := 0; i+1 < len(headers); i += 2 {
-			w.Header().Set(headers[i], headers[i+1])
-		}
-		w.WriteHeader(code)
-		fmt.Fprint(w, body)
-	}
 }

@@ -1,11 +1,9 @@
 package rss
 
 import (
-	"fmt"
 	"net/url"
 	"regexp"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/earshot-dev/earshot/event"
@@ -46,8 +44,8 @@ func (c Config) Validate() []ingest.Problem {
 	add := func(key string, val any, fix string) {
 		ps = append(ps, ingest.Problem{Key: key, Value: val, Fix: fix})
 	}
-	if p := validName(c.Name); p != "" {
-		add("name", c.Name, p)
+	if p, ok := ingest.CheckName(c.Name, "techcrunch"); !ok {
+		ps = append(ps, p)
 	}
 	if u, err := url.Parse(c.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		add("url", c.URL, "set the feed's absolute http(s) URL, e.g. https://example.com/feed.xml")
@@ -67,16 +65,6 @@ func (c Config) Validate() []ingest.Problem {
 	return ps
 }
 
-func validName(name string) string {
-	switch {
-	case strings.TrimSpace(name) == "":
-		return "give the feed a unique name, e.g. techcrunch"
-	case len(name) > 128 || strings.ContainsAny(name, "/ \t\n"):
-		return "use at most 128 characters without '/' or spaces"
-	}
-	return ""
-}
-
 // withDefaults fills the settings left empty.
 func (c Config) withDefaults() Config {
 	if c.Kind == "" {
@@ -92,16 +80,4 @@ func (c Config) withDefaults() Config {
 		c.RequestsPerMinute = DefaultRequestsPerMinute
 	}
 	return c
-}
-
-// check is what New needs to build a source; Validate also holds the
-// settings to policy (e.g. no polling faster than a minute), which tests
-// and one-off runs may bend.
-func (c Config) check() error {
-	for _, p := range c.Validate() {
-		if p.Key != "interval" && p.Key != "requests_per_minute" {
-			return fmt.Errorf("rss source %q: %s %v: %s", c.Name, p.Key, p.Value, p.Fix)
-		}
-	}
-	return nil
 }

@@ -1,11 +1,8 @@
 package rss
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
-	"fmt"
 	"slices"
 	"time"
 )
@@ -62,34 +59,4 @@ func (c *cursor) remember(prev []string, current map[string]bool) {
 func seenHash(nativeID string) string {
 	sum := sha256.Sum256([]byte(nativeID))
 	return hex.EncodeToString(sum[:8])
-}
-
-// load returns the saved cursor; fresh reports that there was none, i.e.
-// this is the feed's first poll. A cursor that does not decode is
-// dropped: starting over republishes what the feed holds, which the store
-// deduplicates by event id, while refusing to run would collect nothing.
-func (s *Source) load(ctx context.Context) (cur cursor, fresh bool, err error) {
-	raw, ok, err := s.deps.Checkpoints.Load(ctx, s.key)
-	if err != nil {
-		return cursor{}, false, fmt.Errorf("load checkpoint %s: %w", s.key, err)
-	}
-	if !ok {
-		return cursor{}, true, nil
-	}
-	if err := json.Unmarshal(raw, &cur); err != nil {
-		s.log.Warn("checkpoint unreadable, starting over", "key", s.key, "err", err)
-		return cursor{}, true, nil
-	}
-	return cur, false, nil
-}
-
-func (s *Source) save(ctx context.Context, cur cursor) error {
-	raw, err := json.Marshal(cur)
-	if err != nil {
-		return fmt.Errorf("encode checkpoint %s: %w", s.key, err)
-	}
-	if err := s.deps.Checkpoints.Save(ctx, s.key, raw); err != nil {
-		return fmt.Errorf("save checkpoint %s: %w", s.key, err)
-	}
-	return nil
 }

@@ -1,9 +1,7 @@
 package rss
 
 import (
-	"context"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -11,82 +9,40 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus/testutil"
-
 	"github.com/earshot-dev/earshot/event"
 	"github.com/earshot-dev/earshot/ingest"
-	"github.com/earshot-dev/earshot/ingest/fetch"
-	"github.com/earshot-dev/earshot/internal/telemetry"
-	"github.com/earshot-dev/earshot/schema"
+	"github.com/earshot-dev/earshot/ingest/checkpoint"
+	"github.com/earshot-dev/earshot/ingest/ingesttest"
 )
 
 var testNow = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
-// recorder stands in for Kafka: it keeps what a source publishes and
-// rejects, and holds every envelope to the real event schemas.
-type recorder struct {
-	t       *testing.T
-	v       *event.Validator
-	mu      sync.Mutex
-	envs    []event.Envelope
-	rejects []ingest.Rejected
+// newHarness is the shared collector harness at testNow; store, unless
+// nil, holds the checkpoints of earlier runs.
+func newHarness(t *testing.T, store *checkpoint.Memory) *ingesttest.Harness {
+	h := ingesttest.NewHarness(t)
+	h.Now = func() time.Time { return testNow }
+	if store != nil {
+		h.Store = store
+	}
+	return h
 }
 
-func newRecorder(t *testing.T) *recorder {
+// collect runs src until done holds (by default: until it has completed
+// a poll), then stops it.
+func collect(t *testing.T, h *ingesttest.Harness, src ingest.Source, pub ingest.Publisher, done ...func() bool) {
 	t.Helper()
-	v, err := event.NewValidator(schema.Events)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &recorder{t: t, v: v}
+	run := ingesttest.Start(t, src, pub)
+	done = append(done, func() bool { return h.PolledOK(src.Name()) })
+	ingesttest.Eventually(t, "the source to get there", done[0])
+	run.Stop()
 }
 
-func (r *recorder) Publish(_ context.Context, envs ...event.Envelope) error {
-	for _, env := range envs {
-		raw, err := env.Encode()
-		if err != nil {
-			r.t.Errorf("encode %s: %v", env.ID, err)
-			continue
-		}
-		if err := r.v.Validate(raw); err != nil {
-			r.t.Errorf("envelope %s fails the schema: %v\n%s", env.ID, err, raw)
-		}
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.envs = append(r.envs, envs...)
-	return nil
-}
-
-func (r *recorder) Reject(_ context.Context, rej ingest.Rejected) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.rejects = append(r.rejects, rej)
-	return nil
-}
-
-func (r *recorder) ids() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	ids := make([]string, len(r.envs))
-	for i, e := range r.envs {
-		ids[i] = e.ID
-	}
-	return ids
-}
-
-func (r *recorder) rejected() []ingest.Rejected {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]ingest.Rejected(nil), r.rejects...)
-}
-
-func (r *recorder) mentions(t *testing.T) map[string]event.Mention {
+// mentions decodes the mentions r holds, by event id.
+func mentions(t *testing.T, r *ingesttest.Recorder) map[string]event.Mention {
 	t.Helper()
-	r.mu.Lock()
-	defer r.mu.Unlock()
 	out := map[string]event.Mention{}
-	for _, e := range r.envs {
+	for _, e := range r.Envelopes(event.SchemaMention) {
 		var m event.Mention
 		if err := e.Decode(&m); err != nil {
 			t.Fatal(err)
@@ -134,17 +90,13 @@ func (s *server) answered() int {
 	return s.answers
 }
 
+// serve is ingesttest.Answer as a handler, serving a 200's body as RSS.
 func serve(code int, body string, headers ...string) http.HandlerFunc {
-	return func(w http.ResponseWriter, _ *http.Request) {
-		for i := 0; i+1 < len(headers); i += 2 {
-			w.Header().Set(headers[i], headers[i+1])
-		}
-		if code == http.StatusOK {
-			w.Header().Set("Content-Type", "application/rss+xml; charset=utf-8")
-		}
-		w.WriteHeader(code)
-		fmt.Fprint(w, body)
+	if code == http.StatusOK {
+		headers = append([]string{"Content-Type", "application/rss+xml; charset=utf-8"}, headers...)
 	}
+	answer := ingesttest.Answer(code, body, headers...)
+	return func(w http.ResponseWriter, _ *http.Request) { answer(w) }
 }
 
 type item struct {
@@ -162,52 +114,4 @@ func rssFeed(items ...item) string {
 	}
 	b.WriteString(`</channel></rss>`)
 	return b.String()
-}
-
-func testDeps(t *testing.T, store ingest.Checkpoints) (ingest.Deps, *telemetry.Metrics) {
-	m := telemetry.New(nil)
-	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	return ingest.Deps{
-		Checkpoints: store,
-		Fetch:       fetch.Options{BaseBackoff: 5 * time.Millisecond, MaxRetries: 3, Metrics: m, Log: log},
-		Backfill:    7 * 24 * time.Hour,
-		Metrics:     m,
-		Log:         log,
-		Now:         func() time.Time { return testNow },
-	}, m
-}
-
-type testWriter struct{ t *testing.T }
-
-func (w testWriter) Write(p []byte) (int, error) {
-	w.t.Log(strings.TrimRight(string(p), "\n"))
-	return len(p), nil
-}
-
-// runUntil runs src until done says so (or 20 s pass, which fails the
-// test rather than hanging it), then stops it and checks it stopped clean.
-func runUntil(t *testing.T, src ingest.Source, pub ingest.Publisher, done func() bool) {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	errc := make(chan error, 1)
-	go func() { errc <- src.Run(ctx, pub) }()
-	deadline := time.Now().Add(20 * time.Second)
-	for !done() {
-		if time.Now().After(deadline) {
-			cancel()
-			<-errc
-			t.Fatal("source did not get there in 20 s")
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
-	cancel()
-	if err := <-errc; err != nil {
-		t.Fatalf("Run = %v, want nil after cancel", err)
-	}
-}
-
-// polled reports that the named source completed a poll (SourceOK is
-// recorded after the checkpoint is saved).
-func polled(m *telemetry.Metrics, name string) func() bool {
-	return func() bool { return testutil.ToFloat64(m.SourceSuccess.WithLabelValues(name)) > 0 }
 }

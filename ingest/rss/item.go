@@ -11,8 +11,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/mmcdole/gofeed"
 
@@ -50,9 +48,9 @@ func (s *Source) mention(feed *gofeed.Feed, it *gofeed.Item, now time.Time) (eve
 		NativeID:  id,
 		Kind:      s.cfg.Kind,
 		Author:    author(feed, it, site),
-		Title:     clip(plainText(it.Title), maxText),
-		Text:      clip(plainText(body(it)), maxText),
-		Site:      clip(site, maxAuthor),
+		Title:     ingest.Truncate(ingest.PlainText(it.Title), maxText),
+		Text:      ingest.Truncate(ingest.PlainText(body(it)), maxText),
+		Site:      ingest.Truncate(site, maxAuthor),
 		CreatedAt: now.UTC(),
 	}
 	if len(link) <= maxURL {
@@ -90,23 +88,11 @@ func nativeID(guid, link, site string) (string, error) {
 	if !strings.Contains(id, ":") && site != "" {
 		id = site + "/" + id
 	}
-	if len(id) > maxNativeID || !printable(id) {
+	if len(id) > maxNativeID || !ingest.Printable(id) {
 		sum := sha256.Sum256([]byte(id))
 		id = "sha256:" + hex.EncodeToString(sum[:])
 	}
 	return id, nil
-}
-
-func printable(s string) bool {
-	if !utf8.ValidString(s) {
-		return false
-	}
-	for _, r := range s {
-		if !unicode.IsPrint(r) {
-			return false
-		}
-	}
-	return true
 }
 
 // resolve makes a relative item link absolute against the feed's own link,
@@ -153,8 +139,8 @@ func author(feed *gofeed.Feed, it *gofeed.Item, site string) event.Author {
 		if p == nil {
 			continue
 		}
-		name := clip(strings.TrimSpace(p.Name), maxAuthor)
-		email := clip(strings.TrimSpace(p.Email), maxAuthor)
+		name := ingest.Truncate(strings.TrimSpace(p.Name), maxAuthor)
+		email := ingest.Truncate(strings.TrimSpace(p.Email), maxAuthor)
 		switch {
 		case name != "":
 			return event.Author{ID: name, Name: name}
@@ -165,7 +151,7 @@ func author(feed *gofeed.Feed, it *gofeed.Item, site string) event.Author {
 	if site == "" {
 		site = "unknown"
 	}
-	return event.Author{ID: clip(site, maxAuthor), Name: clip(strings.TrimSpace(feed.Title), maxAuthor)}
+	return event.Author{ID: ingest.Truncate(site, maxAuthor), Name: ingest.Truncate(strings.TrimSpace(feed.Title), maxAuthor)}
 }
 
 // body is the item's fullest text: content, else description, else a
@@ -195,12 +181,6 @@ func itemTime(it *gofeed.Item) *time.Time {
 }
 
 // clip cuts s to at most n characters.
-func clip(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n])
-}
 
 // itemJSON is an item as gofeed parsed it: the raw XML of one item is
 // not kept by the parser.

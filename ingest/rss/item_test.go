@@ -14,34 +14,6 @@ import (
 	"github.com/earshot-dev/earshot/schema"
 )
 
-func TestPlainText(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"plain   words\n\n\nnext", "plain words\nnext"},
-		{"<p>Hello <b>Acme</b> &amp; co</p><p>Bye&nbsp;now</p>", "Hello Acme & co\nBye now"},
-		{"a<br>b<br/>c", "a\nb\nc"},
-		{"<style>p{color:red}</style>text<script>alert(1)</script>", "text"},
-		{"AT&T < Verizon", "AT&T < Verizon"},
-		{"", ""},
-	}
-	for _, tt := range tests {
-		if got := plainText(tt.in); got != tt.want {
-			t.Errorf("plainText(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
-func FuzzPlainText(f *testing.F) {
-	for _, s := range []string{"<p>a</p>", "<script>x", "&amp;&#x1F600;", "a\n\n b", "<<>>", "</style>"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		got := plainText(s)
-		if got != strings.TrimSpace(got) || strings.Contains(got, "\n\n") || strings.Contains(got, "  ") {
-			t.Errorf("plainText(%q) = %q: blanks not squeezed", s, got)
-		}
-	})
-}
-
 var eventID = regexp.MustCompile(`^[a-z0-9_.-]+:.+$`)
 
 func TestNativeID(t *testing.T) {

@@ -31,34 +31,18 @@ type Source struct {
 
 // New returns the collector of one feed.
 func New(c Config, deps ingest.Deps) (ingest.Source, error) {
-	if err := c.check(); err != nil {
+	// Validate also holds interval and budget to policy, which tests and
+	// one-off runs may bend.
+	if err := ingest.ConfigError("rss", c.Name, c.Validate(), "interval", "requests_per_minute"); err != nil {
 		return nil, err
 	}
 	c = c.withDefaults()
-	if deps.Now == nil {
-		deps.Now = time.Now
-	}
-	if deps.Log == nil {
-		deps.Log = slog.New(slog.DiscardHandler)
-	}
 	if deps.Checkpoints == nil {
 		return nil, fmt.Errorf("rss source %q: no checkpoint store", c.Name)
 	}
-	opts := deps.Fetch
-	opts.RequestsPerMinute = c.RequestsPerMinute
-	if opts.Metrics == nil {
-		opts.Metrics = deps.Metrics
-	}
-	if opts.Log == nil {
-		opts.Log = deps.Log
-	}
-	return &Source{
-		cfg:    c,
-		deps:   deps,
-		client: fetch.New(c.Name, opts),
-		log:    deps.Log.With("source", c.Name, "feed", c.URL),
-		key:    c.Name + "/" + c.URL,
-	}, nil
+	deps = deps.WithDefaults()
+	log := deps.Log.With("source", c.Name, "feed", c.URL)
+	return &Source{cfg: c, deps: deps, client: fetch.New(c.Name, deps.FetchOptions(c.RequestsPerMinute, log)), log: log, key: c.Name + "/" + c.URL}, nil
 }
 
 // Name implements ingest.Source.
@@ -67,27 +51,21 @@ func (s *Source) Name() string { return s.cfg.Name }
 // Run implements ingest.Source: it polls now and then every interval until
 // ctx ends. A failed poll is logged and counted, and the next one retries.
 func (s *Source) Run(ctx context.Context, pub ingest.Publisher) error {
-	for {
+	return ingest.PollEvery(ctx, s.cfg.Interval, func(ctx context.Context) {
 		if err := s.poll(ctx, pub); err != nil && ctx.Err() == nil {
 			s.deps.Metrics.SourceError(s.cfg.Name)
 			s.log.Error("poll failed", "err", err)
 		}
-		t := time.NewTimer(s.cfg.Interval)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil
-		case <-t.C:
-		}
-	}
+	})
 }
 
 // poll fetches the feed once and publishes its new items.
 func (s *Source) poll(ctx context.Context, pub ingest.Publisher) error {
-	cur, fresh, err := s.load(ctx)
+	cur, ok, err := ingest.LoadCursor[cursor](ctx, s.deps.Checkpoints, s.log, s.key)
 	if err != nil {
 		return err
 	}
+	fresh := !ok
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.cfg.URL, nil)
 	if err != nil {
 		return fmt.Errorf("build request: %w", err)
@@ -135,7 +113,7 @@ func (s *Source) poll(ctx context.Context, pub ingest.Publisher) error {
 		}
 	}
 	if fresh || !next.same(cur) {
-		if err := s.save(ctx, next); err != nil {
+		if err := ingest.SaveCursor(ctx, s.deps.Checkpoints, s.key, next); err != nil {
 			return err
 		}
 	}

@@ -9,11 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus/testutil"
-
 	"github.com/earshot-dev/earshot/event"
-	"github.com/earshot-dev/earshot/ingest"
 	"github.com/earshot-dev/earshot/ingest/checkpoint"
+	"github.com/earshot-dev/earshot/ingest/ingesttest"
 )
 
 func fixture(t *testing.T, name string) string {
@@ -23,16 +21,6 @@ func fixture(t *testing.T, name string) string {
 		t.Fatal(err)
 	}
 	return string(b)
-}
-
-func newSource(t *testing.T, c Config, store *checkpoint.Memory) (*Source, *recorder, func() bool) {
-	t.Helper()
-	deps, m := testDeps(t, store)
-	src, err := New(c, deps)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return src.(*Source), newRecorder(t), polled(m, c.Name)
 }
 
 func TestFeeds(t *testing.T) {
@@ -103,20 +91,21 @@ func TestFeeds(t *testing.T) {
 			cfg := tt.cfg
 			cfg.Name, cfg.URL = "feed", srv.URL+"/feed"
 			cfg.Interval, cfg.RequestsPerMinute = time.Millisecond, 60000
-			src, rec, _ := newSource(t, cfg, &checkpoint.Memory{})
+			h := newHarness(t, nil)
+			rec := ingesttest.NewRecorder(t)
 			// The third request proves the second poll of the unchanged
 			// feed (no validators) finished: it must add nothing, and
 			// dead-letter nothing again.
-			runUntil(t, src, rec, func() bool { return srv.answered() >= 3 })
+			collect(t, h, ingesttest.Build(t, New, cfg, h.Deps()), rec, func() bool { return srv.answered() >= 3 })
 
-			got := rec.mentions(t)
-			if len(got) != len(tt.want) || len(rec.ids()) != len(tt.want) {
-				t.Errorf("published %v, want %d events once", rec.ids(), len(tt.want))
+			got := mentions(t, rec)
+			if len(got) != len(tt.want) || len(rec.IDs()) != len(tt.want) {
+				t.Errorf("published %v, want %d events once", rec.IDs(), len(tt.want))
 			}
 			for id, want := range tt.want {
 				m, ok := got[id]
 				if !ok {
-					t.Errorf("no event %s among %v", id, rec.ids())
+					t.Errorf("no event %s among %v", id, rec.IDs())
 					continue
 				}
 				if !m.CreatedAt.Equal(want.CreatedAt) {
@@ -127,7 +116,7 @@ func TestFeeds(t *testing.T) {
 					t.Errorf("%s:\n got %+v\nwant %+v", id, m, want)
 				}
 			}
-			if rj := rec.rejected(); len(rj) != tt.rejects {
+			if rj := rec.Rejects(); len(rj) != tt.rejects {
 				t.Errorf("rejects = %+v, want %d", rj, tt.rejects)
 			}
 		})
@@ -140,10 +129,12 @@ func TestConditionalGet(t *testing.T) {
 		serve(http.StatusOK, feed, "ETag", `"v1"`, "Last-Modified", "Sat, 28 Feb 2026 10:00:00 GMT"),
 		serve(http.StatusNotModified, ""),
 	)
-	src, rec, _ := newSource(t, Config{Name: "news", URL: srv.URL, Interval: time.Millisecond, RequestsPerMinute: 60000}, &checkpoint.Memory{})
+	h := newHarness(t, nil)
+	rec := ingesttest.NewRecorder(t)
+	src := ingesttest.Build(t, New, Config{Name: "news", URL: srv.URL, Interval: time.Millisecond, RequestsPerMinute: 60000}, h.Deps())
 	// Three answers: the third request proves the poll after the 304
 	// finished.
-	runUntil(t, src, rec, func() bool { return srv.answered() >= 3 })
+	collect(t, h, src, rec, func() bool { return srv.answered() >= 3 })
 
 	reqs := srv.requests()
 	if h := reqs[0].Header.Get("If-None-Match"); h != "" {
@@ -155,10 +146,10 @@ func TestConditionalGet(t *testing.T) {
 	if h := reqs[1].Header.Get("If-Modified-Since"); h != "Sat, 28 Feb 2026 10:00:00 GMT" {
 		t.Errorf("second poll If-Modified-Since = %q, want the saved Last-Modified", h)
 	}
-	if ids := rec.ids(); len(ids) != 2 {
+	if ids := rec.IDs(); len(ids) != 2 {
 		t.Errorf("published %v, want the two items once", ids)
 	}
-	if n := testutil.ToFloat64(src.deps.Metrics.SourceErrors.WithLabelValues("news")); n != 0 {
+	if n := h.Errors("news"); n != 0 {
 		t.Errorf("a 304 counted %v errors", n)
 	}
 }
@@ -218,26 +209,28 @@ func TestPolls(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := newServer(t, tt.script...)
-			src, rec, done := newSource(t, Config{Name: "news", URL: srv.URL, Interval: time.Millisecond, RequestsPerMinute: 60000}, &checkpoint.Memory{})
-			runUntil(t, src, rec, func() bool { return srv.answered() >= tt.polls && done() })
+			h := newHarness(t, nil)
+			rec := ingesttest.NewRecorder(t)
+			src := ingesttest.Build(t, New, Config{Name: "news", URL: srv.URL, Interval: time.Millisecond, RequestsPerMinute: 60000}, h.Deps())
+			collect(t, h, src, rec, func() bool { return srv.answered() >= tt.polls && h.PolledOK("news") })
 
 			var want []string
 			for _, g := range tt.want {
 				want = append(want, "rss:https://news.example.com/a/"+g)
 			}
-			got := rec.ids()
+			got := rec.IDs()
 			slices.Sort(got)
 			if !slices.Equal(got, want) {
 				t.Errorf("published %v, want %v", got, want)
 			}
-			rj := rec.rejected()
+			rj := rec.Rejects()
 			if len(rj) != tt.rejects {
 				t.Fatalf("rejects = %+v, want %d", rj, tt.rejects)
 			}
 			if tt.rejectBody != "" && (string(rj[0].Body) != tt.rejectBody || rj[0].Class != "malformed" || rj[0].Source != "news") {
 				t.Errorf("reject = %+v, want the raw body as malformed", rj[0])
 			}
-			if n := testutil.ToFloat64(src.deps.Metrics.SourceErrors.WithLabelValues("news")); n != tt.errors {
+			if n := h.Errors("news"); n != tt.errors {
 				t.Errorf("source errors = %v, want %v", n, tt.errors)
 			}
 		})
@@ -250,7 +243,7 @@ func TestRestartResumes(t *testing.T) {
 		items[i] = item{guid: string(rune('a' + i)), title: "item", at: testNow.Add(-time.Duration(10-i) * time.Hour)}
 	}
 	store := &checkpoint.Memory{}
-	rec := newRecorder(t)
+	rec := ingesttest.NewRecorder(t)
 	var body atomic.Value
 	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) { serve(http.StatusOK, body.Load().(string))(w, r) })
 	// The feed shows its newest three items, as feeds do, and moves on
@@ -260,13 +253,13 @@ func TestRestartResumes(t *testing.T) {
 		slices.Reverse(window)
 		body.Store(rssFeed(window...))
 		before := len(srv.requests())
-		src, _, done := newSource(t, Config{Name: "news", URL: srv.URL}, store)
-		runUntil(t, src, rec, done)
+		h := newHarness(t, store)
+		collect(t, h, ingesttest.Build(t, New, Config{Name: "news", URL: srv.URL}, h.Deps()), rec)
 		if n := len(srv.requests()) - before; n != 1 {
 			t.Fatalf("run %d: %d requests, want one poll", run, n)
 		}
 	}
-	ids := rec.ids()
+	ids := rec.IDs()
 	seen := map[string]int{}
 	for _, id := range ids {
 		seen[id]++
@@ -308,12 +301,7 @@ func TestValidate(t *testing.T) {
 			}
 		})
 	}
-	if _, err := New(Config{Name: "x", URL: "not a url"}, testDepsOnly(t)); err == nil || !strings.Contains(err.Error(), "url") {
+	if _, err := New(Config{Name: "x", URL: "not a url"}, newHarness(t, nil).Deps()); err == nil || !strings.Contains(err.Error(), "url") {
 		t.Errorf("New with a bad URL = %v, want an error naming url", err)
 	}
-}
-
-func testDepsOnly(t *testing.T) ingest.Deps {
-	d, _ := testDeps(t, &checkpoint.Memory{})
-	return d
 }
