@@ -38,12 +38,12 @@ func TestFeedShape(t *testing.T) {
 		http.ServeFile(w, r, "testdata/page"+m[2]+".json")
 	}))
 	defer srv.Close()
-	h := newHarness(t, nil)
+	h := ingesttest.NewHarnessAt(t, testNow, nil)
 	rec := ingesttest.NewRecorder(t)
 	src := newSource(t, h, Config{BaseURL: srv.URL + "/", Backfill: 30 * 24 * time.Hour, Interval: time.Millisecond})
 	// Pages 1-3, then one page of the second poll, which meets the newest
 	// review; the fifth request proves that poll finished.
-	collect(t, h, src, rec, func() bool { return len(requests()) >= 5 })
+	ingesttest.Collect(t, src, rec, func() bool { return len(requests()) >= 5 })
 
 	want := map[string]event.Mention{
 		"appstore:11800000002": {
@@ -73,7 +73,7 @@ func TestFeedShape(t *testing.T) {
 			CreatedAt: time.Date(2026, 2, 20, 15, 0, 0, 0, time.UTC),
 		},
 	}
-	got := mentions(t, rec)
+	got := ingesttest.Mentions(t, rec)
 	if len(got) != len(want) || len(rec.IDs()) != len(want) {
 		t.Errorf("published %v, want %d reviews once", rec.IDs(), len(want))
 	}
@@ -125,9 +125,9 @@ func TestPaging(t *testing.T) {
 			ids := f.add("us", 1000, tt.reviews, testNow.Add(-time.Hour))
 			cfg := tt.cfg
 			cfg.BaseURL = f.URL
-			h := newHarness(t, nil)
+			h := ingesttest.NewHarnessAt(t, testNow, nil)
 			rec := ingesttest.NewRecorder(t)
-			collect(t, h, newSource(t, h, cfg), rec)
+			h.Collect(t, newSource(t, h, cfg), rec, nil)
 
 			var want []string
 			for _, id := range ids[:tt.want] {
@@ -170,9 +170,9 @@ func TestFaults(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFakeApple(t, tt.script...)
 			ids := f.add("us", 1, 60, testNow.Add(-time.Hour))
-			h := newHarness(t, nil)
+			h := ingesttest.NewHarnessAt(t, testNow, nil)
 			rec := ingesttest.NewRecorder(t)
-			collect(t, h, newSource(t, h, Config{BaseURL: f.URL, Interval: time.Millisecond}), rec)
+			h.Collect(t, newSource(t, h, Config{BaseURL: f.URL, Interval: time.Millisecond}), rec, nil)
 
 			got := rec.IDs()
 			if len(got) != len(ids) {
@@ -217,8 +217,8 @@ func TestRestartResumes(t *testing.T) {
 			}
 		}
 		before := len(f.requests())
-		h := newHarness(t, store)
-		collect(t, h, newSource(t, h, cfg), rec)
+		h := ingesttest.NewHarnessAt(t, testNow, store)
+		h.Collect(t, newSource(t, h, cfg), rec, nil)
 		if n := len(f.requests()) - before; n != st.requests {
 			t.Errorf("run %d: %d requests, want %d", run, n, st.requests)
 		}
@@ -255,7 +255,7 @@ func TestValidate(t *testing.T) {
 			}
 		})
 	}
-	if _, err := New(Config{Name: "x", AppID: "abc"}, newHarness(t, nil).Deps()); err == nil || !strings.Contains(err.Error(), "app_id") {
+	if _, err := New(Config{Name: "x", AppID: "abc"}, ingesttest.NewHarnessAt(t, testNow, nil).Deps()); err == nil || !strings.Contains(err.Error(), "app_id") {
 		t.Errorf("New with a bad app id = %v, want an error naming app_id", err)
 	}
 }

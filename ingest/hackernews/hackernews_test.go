@@ -23,9 +23,9 @@ func TestHitShape(t *testing.T) {
 		http.ServeFile(w, r, "testdata/search_by_date.json")
 	}))
 	defer srv.Close()
-	h := newHarness(t, nil)
+	h := ingesttest.NewHarnessAt(t, testNow, nil)
 	rec := ingesttest.NewRecorder(t)
-	collect(t, h, newSource(t, h, Config{BaseURL: srv.URL + "/api/v1/"}), rec)
+	h.Collect(t, newSource(t, h, Config{BaseURL: srv.URL + "/api/v1/"}), rec, nil)
 
 	wantQuery := url.Values{
 		"query": {"acme"}, "tags": {"(story,comment)"}, "hitsPerPage": {"100"}, "page": {"0"},
@@ -62,7 +62,7 @@ func TestHitShape(t *testing.T) {
 			CreatedAt: time.Date(2026, 2, 27, 9, 0, 0, 0, time.UTC),
 		},
 	}
-	got := mentions(t, rec)
+	got := ingesttest.Mentions(t, rec)
 	if len(got) != len(want) {
 		t.Errorf("published %v, want %d", rec.IDs(), len(want))
 	}
@@ -104,9 +104,9 @@ func TestPaging(t *testing.T) {
 			f.add(900000, 5, testNow.Add(-time.Minute), time.Minute, "zenith") // matches no query
 			cfg := tt.cfg
 			cfg.BaseURL = f.URL + "/api/v1"
-			h := newHarness(t, nil)
+			h := ingesttest.NewHarnessAt(t, testNow, nil)
 			rec := ingesttest.NewRecorder(t)
-			collect(t, h, newSource(t, h, cfg), rec)
+			h.Collect(t, newSource(t, h, cfg), rec, nil)
 
 			got := rec.IDs()
 			var want []string
@@ -150,9 +150,9 @@ func TestFaults(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFakeAlgolia(t, tt.script...)
 			ids := f.add(1, 150, testNow.Add(-time.Minute), time.Minute, "acme")
-			h := newHarness(t, nil)
+			h := ingesttest.NewHarnessAt(t, testNow, nil)
 			rec := ingesttest.NewRecorder(t)
-			collect(t, h, newSource(t, h, Config{BaseURL: f.URL + "/api/v1", Interval: time.Millisecond}), rec)
+			h.Collect(t, newSource(t, h, Config{BaseURL: f.URL + "/api/v1", Interval: time.Millisecond}), rec, nil)
 
 			var want []string
 			for _, id := range ids {
@@ -204,8 +204,8 @@ func TestRestartResumes(t *testing.T) {
 			step()
 		}
 		before := len(f.requests())
-		h := newHarness(t, store)
-		collect(t, h, newSource(t, h, cfg), rec)
+		h := ingesttest.NewHarnessAt(t, testNow, store)
+		h.Collect(t, newSource(t, h, cfg), rec, nil)
 		if n := len(f.requests()) - before; n != 2 {
 			t.Errorf("run %d: %d requests, want one per query", run, n)
 		}
@@ -242,7 +242,7 @@ func TestValidate(t *testing.T) {
 			}
 		})
 	}
-	if _, err := New(Config{Name: "hn"}, newHarness(t, nil).Deps()); err == nil || !strings.Contains(err.Error(), "queries") {
+	if _, err := New(Config{Name: "hn"}, ingesttest.NewHarnessAt(t, testNow, nil).Deps()); err == nil || !strings.Contains(err.Error(), "queries") {
 		t.Errorf("New without queries = %v, want an error naming queries", err)
 	}
 }

@@ -25,6 +25,7 @@ type Recorder struct {
 	mu      sync.Mutex
 	envs    []event.Envelope
 	rejects []ingest.Rejected
+	fail    error
 }
 
 // NewRecorder returns a Recorder that fails t on an invalid envelope.
@@ -46,9 +47,24 @@ func Validator(t testing.TB) *event.Validator {
 	return v
 }
 
+// Fail makes every later Publish return err, keeping nothing, as a
+// publisher does when the broker is down; a nil err ends that.
+func (r *Recorder) Fail(err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.fail = err
+}
+
 // Publish implements ingest.Publisher. Invalid envelopes fail the test
 // and are kept all the same, so counts stay what the source published.
+// After Fail, it returns that error instead, and keeps nothing.
 func (r *Recorder) Publish(_ context.Context, envs ...event.Envelope) error {
+	r.mu.Lock()
+	err := r.fail
+	r.mu.Unlock()
+	if err != nil {
+		return err
+	}
 	for _, e := range envs {
 		raw, err := e.Encode()
 		if err == nil {

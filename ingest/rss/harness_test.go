@@ -9,48 +9,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/earshot-dev/earshot/event"
-	"github.com/earshot-dev/earshot/ingest"
-	"github.com/earshot-dev/earshot/ingest/checkpoint"
 	"github.com/earshot-dev/earshot/ingest/ingesttest"
 )
 
 var testNow = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-
-// newHarness is the shared collector harness at testNow; store, unless
-// nil, holds the checkpoints of earlier runs.
-func newHarness(t *testing.T, store *checkpoint.Memory) *ingesttest.Harness {
-	h := ingesttest.NewHarness(t)
-	h.Now = func() time.Time { return testNow }
-	if store != nil {
-		h.Store = store
-	}
-	return h
-}
-
-// collect runs src until done holds (by default: until it has completed
-// a poll), then stops it.
-func collect(t *testing.T, h *ingesttest.Harness, src ingest.Source, pub ingest.Publisher, done ...func() bool) {
-	t.Helper()
-	run := ingesttest.Start(t, src, pub)
-	done = append(done, func() bool { return h.PolledOK(src.Name()) })
-	ingesttest.Eventually(t, "the source to get there", done[0])
-	run.Stop()
-}
-
-// mentions decodes the mentions r holds, by event id.
-func mentions(t *testing.T, r *ingesttest.Recorder) map[string]event.Mention {
-	t.Helper()
-	out := map[string]event.Mention{}
-	for _, e := range r.Envelopes(event.SchemaMention) {
-		var m event.Mention
-		if err := e.Decode(&m); err != nil {
-			t.Fatal(err)
-		}
-		out[e.ID] = m
-	}
-	return out
-}
 
 // server answers each request with the next scripted answer, repeating the
 // last one, and keeps the requests it saw.

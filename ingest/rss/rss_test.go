@@ -91,14 +91,14 @@ func TestFeeds(t *testing.T) {
 			cfg := tt.cfg
 			cfg.Name, cfg.URL = "feed", srv.URL+"/feed"
 			cfg.Interval, cfg.RequestsPerMinute = time.Millisecond, 60000
-			h := newHarness(t, nil)
+			h := ingesttest.NewHarnessAt(t, testNow, nil)
 			rec := ingesttest.NewRecorder(t)
 			// The third request proves the second poll of the unchanged
 			// feed (no validators) finished: it must add nothing, and
 			// dead-letter nothing again.
-			collect(t, h, ingesttest.Build(t, New, cfg, h.Deps()), rec, func() bool { return srv.answered() >= 3 })
+			ingesttest.Collect(t, ingesttest.Build(t, New, cfg, h.Deps()), rec, func() bool { return srv.answered() >= 3 })
 
-			got := mentions(t, rec)
+			got := ingesttest.Mentions(t, rec)
 			if len(got) != len(tt.want) || len(rec.IDs()) != len(tt.want) {
 				t.Errorf("published %v, want %d events once", rec.IDs(), len(tt.want))
 			}
@@ -129,12 +129,12 @@ func TestConditionalGet(t *testing.T) {
 		serve(http.StatusOK, feed, "ETag", `"v1"`, "Last-Modified", "Sat, 28 Feb 2026 10:00:00 GMT"),
 		serve(http.StatusNotModified, ""),
 	)
-	h := newHarness(t, nil)
+	h := ingesttest.NewHarnessAt(t, testNow, nil)
 	rec := ingesttest.NewRecorder(t)
 	src := ingesttest.Build(t, New, Config{Name: "news", URL: srv.URL, Interval: time.Millisecond, RequestsPerMinute: 60000}, h.Deps())
 	// Three answers: the third request proves the poll after the 304
 	// finished.
-	collect(t, h, src, rec, func() bool { return srv.answered() >= 3 })
+	ingesttest.Collect(t, src, rec, func() bool { return srv.answered() >= 3 })
 
 	reqs := srv.requests()
 	if h := reqs[0].Header.Get("If-None-Match"); h != "" {
@@ -209,10 +209,10 @@ func TestPolls(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := newServer(t, tt.script...)
-			h := newHarness(t, nil)
+			h := ingesttest.NewHarnessAt(t, testNow, nil)
 			rec := ingesttest.NewRecorder(t)
 			src := ingesttest.Build(t, New, Config{Name: "news", URL: srv.URL, Interval: time.Millisecond, RequestsPerMinute: 60000}, h.Deps())
-			collect(t, h, src, rec, func() bool { return srv.answered() >= tt.polls && h.PolledOK("news") })
+			ingesttest.Collect(t, src, rec, func() bool { return srv.answered() >= tt.polls && h.PolledOK("news") })
 
 			var want []string
 			for _, g := range tt.want {
@@ -253,8 +253,8 @@ func TestRestartResumes(t *testing.T) {
 		slices.Reverse(window)
 		body.Store(rssFeed(window...))
 		before := len(srv.requests())
-		h := newHarness(t, store)
-		collect(t, h, ingesttest.Build(t, New, Config{Name: "news", URL: srv.URL}, h.Deps()), rec)
+		h := ingesttest.NewHarnessAt(t, testNow, store)
+		h.Collect(t, ingesttest.Build(t, New, Config{Name: "news", URL: srv.URL}, h.Deps()), rec, nil)
 		if n := len(srv.requests()) - before; n != 1 {
 			t.Fatalf("run %d: %d requests, want one poll", run, n)
 		}
@@ -301,7 +301,7 @@ func TestValidate(t *testing.T) {
 			}
 		})
 	}
-	if _, err := New(Config{Name: "x", URL: "not a url"}, newHarness(t, nil).Deps()); err == nil || !strings.Contains(err.Error(), "url") {
+	if _, err := New(Config{Name: "x", URL: "not a url"}, ingesttest.NewHarnessAt(t, testNow, nil).Deps()); err == nil || !strings.Contains(err.Error(), "url") {
 		t.Errorf("New with a bad URL = %v, want an error naming url", err)
 	}
 }

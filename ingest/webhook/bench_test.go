@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/earshot-dev/earshot/internal/telemetry"
+	"github.com/earshot-dev/earshot/ingest/ingesttest"
 )
 
 // BenchmarkWebhookNDJSON posts signed NDJSON batches of 1000 mentions over
@@ -16,11 +16,11 @@ import (
 // CPUs, and reports events/s and the p99 request latency.
 func BenchmarkWebhookNDJSON(b *testing.B) {
 	const batch = 1000
-	m := telemetry.New(nil)
-	k := newKafka(b, m)
+	h := ingesttest.NewHarness(b)
+	k := newKafka(b, h.Metrics)
 	c := testConfig()
 	c.MaxBody = 10 << 20
-	s := newTestSource(b, c, m)
+	s := newQuietSource(b, c, h.Deps())
 	srv := httptest.NewServer(s.Handler(k.pub))
 	defer srv.Close()
 	body := ndjson(b, mentions(b, batch))

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/earshot-dev/earshot/ingest/ingesttest"
 )
 
 // FuzzHandler feeds arbitrary bodies, correctly signed, through the
@@ -24,9 +26,9 @@ func FuzzHandler(f *testing.F) {
 	f.Add([]byte("\n\n{}\n[]\nnull\n"), true, "mention")
 	f.Add([]byte(`[null, 1, "x", {"data":[]}]`), false, "")
 	f.Add([]byte{0xff, 0xfe, '{'}, true, "ad_spend")
-	s := newTestSource(f, testConfig(), nil)
+	s := newQuietSource(f, testConfig(), ingesttest.NewHarness(f).Deps())
 	f.Fuzz(func(t *testing.T, body []byte, nd bool, schema string) {
-		rec := &recorder{}
+		rec := ingesttest.NewRecorder(t)
 		h := s.Handler(rec)
 		ct := "application/json"
 		if nd {
@@ -47,7 +49,7 @@ func FuzzHandler(f *testing.F) {
 		if w.Code >= 500 {
 			t.Fatalf("status %d for %q: %s", w.Code, body, w.Body)
 		}
-		published := rec.published()
+		published := rec.Envelopes()
 		if w.Code != http.StatusOK {
 			if len(published) != 0 {
 				t.Fatalf("status %d but %d events published", w.Code, len(published))
@@ -67,7 +69,7 @@ func FuzzHandler(f *testing.F) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := validator.Validate(raw); err != nil {
+			if err := ingesttest.Validator(t).Validate(raw); err != nil {
 				t.Fatalf("published an invalid envelope: %v\n%s", err, raw)
 			}
 			if env.Source != testSender {

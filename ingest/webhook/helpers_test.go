@@ -11,7 +11,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -19,15 +18,14 @@ import (
 	"github.com/earshot-dev/earshot/bus"
 	"github.com/earshot-dev/earshot/event"
 	"github.com/earshot-dev/earshot/ingest"
+	"github.com/earshot-dev/earshot/ingest/ingesttest"
 	"github.com/earshot-dev/earshot/internal/telemetry"
-	"github.com/earshot-dev/earshot/schema"
 )
 
 // One embedded broker serves the package; each test gets topics of its own.
 var (
-	brokers   []string
-	topicSeq  atomic.Int64
-	validator *event.Validator
+	brokers  []string
+	topicSeq atomic.Int64
 )
 
 func TestMain(m *testing.M) { os.Exit(runTests(m)) }
@@ -46,10 +44,6 @@ func runTests(m *testing.M) int {
 	}
 	defer b.Close()
 	brokers = b.Addrs()
-	if validator, err = event.NewValidator(schema.Events); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
 	return m.Run()
 }
 
@@ -57,17 +51,6 @@ const (
 	testSender = "shop"
 	testSecret = "0123456789abcdef-test-secret"
 )
-
-func testLog(t testing.TB) *slog.Logger {
-	return slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelError}))
-}
-
-type testWriter struct{ t testing.TB }
-
-func (w testWriter) Write(p []byte) (int, error) {
-	w.t.Log(strings.TrimSpace(string(p)))
-	return len(p), nil
-}
 
 // testConfig is a receiver on a free port with one sender.
 func testConfig() Config {
@@ -77,9 +60,18 @@ func testConfig() Config {
 	}
 }
 
-func newTestSource(t testing.TB, c Config, m *telemetry.Metrics) *Source {
+// newTestSource builds a receiver of c with the dependencies of h.
+func newTestSource(t testing.TB, c Config, h *ingesttest.Harness) *Source {
 	t.Helper()
-	s, err := newSource(c, ingest.Deps{Metrics: m, Log: testLog(t), Now: time.Now})
+	return newQuietSource(t, c, h.Deps())
+}
+
+// newQuietSource builds a receiver of c with deps, logging nothing: for
+// fuzzing and benchmarks, whose logs would pile up in a Harness.
+func newQuietSource(t testing.TB, c Config, deps ingest.Deps) *Source {
+	t.Helper()
+	deps.Log = slog.New(slog.DiscardHandler)
+	s, err := newSource(c, deps)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +108,7 @@ func newKafka(t testing.TB, m *telemetry.Metrics) *kafka {
 	}
 	w := bus.NewWriter(k.bus, "collect", m)
 	t.Cleanup(func() { w.Close() })
-	k.pub = &ingest.KafkaPublisher{W: w, DLQ: bus.NewDeadLetters(w, k.dlq, "collect", m), Validator: validator, Topics: k.topics, Metrics: m}
+	k.pub = &ingest.KafkaPublisher{W: w, DLQ: bus.NewDeadLetters(w, k.dlq, "collect", m), Validator: ingesttest.Validator(t), Topics: k.topics, Metrics: m}
 	return k
 }
 
@@ -131,7 +123,7 @@ func (k *kafka) read(t testing.TB, topic string) []event.Envelope {
 	}
 	out := make([]event.Envelope, 0, len(msgs))
 	for _, m := range msgs {
-		env, err := validator.Parse(m.Value)
+		env, err := ingesttest.Validator(t).Parse(m.Value)
 		if err != nil {
 			t.Fatalf("message on %s fails the schemas: %v\n%s", topic, err, m.Value)
 		}
@@ -156,31 +148,6 @@ func (k *kafka) deadLetters(t testing.TB) int {
 		t.Fatal(err)
 	}
 	return len(msgs)
-}
-
-// recorder is a test double of the Kafka boundary.
-type recorder struct {
-	mu   sync.Mutex
-	envs []event.Envelope
-	fail error
-}
-
-func (r *recorder) Publish(_ context.Context, envs ...event.Envelope) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.fail != nil {
-		return r.fail
-	}
-	r.envs = append(r.envs, envs...)
-	return nil
-}
-
-func (r *recorder) Reject(context.Context, ingest.Rejected) error { return nil }
-
-func (r *recorder) published() []event.Envelope {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]event.Envelope(nil), r.envs...)
 }
 
 // Fixtures: one valid event of each kind, as a sender would build them.

@@ -17,7 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/earshot-dev/earshot/event"
-	"github.com/earshot-dev/earshot/internal/telemetry"
+	"github.com/earshot-dev/earshot/ingest/ingesttest"
 )
 
 // TestAcceptedBatchesReachKafka posts every body shape the receiver takes
@@ -46,9 +46,9 @@ func TestAcceptedBatchesReachKafka(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			m := telemetry.New(nil)
-			k := newKafka(t, m)
-			s := newTestSource(t, testConfig(), m)
+			h := ingesttest.NewHarness(t)
+			k := newKafka(t, h.Metrics)
+			s := newTestSource(t, testConfig(), h)
 			srv := httptest.NewServer(s.Handler(k.pub))
 			defer srv.Close()
 
@@ -75,10 +75,10 @@ func TestAcceptedBatchesReachKafka(t *testing.T) {
 					t.Errorf("event %s missing; got %v", want, ids)
 				}
 			}
-			if got := testutil.ToFloat64(m.SourceSuccess.WithLabelValues(testSender)); got == 0 {
+			if !h.PolledOK(testSender) {
 				t.Error("no successful delivery recorded for the sender")
 			}
-			if got := testutil.ToFloat64(m.SourceEvents.WithLabelValues(testSender, event.SchemaConversion)); tc.name == "bare conversions" && got != 2 {
+			if got := testutil.ToFloat64(h.Metrics.SourceEvents.WithLabelValues(testSender, event.SchemaConversion)); tc.name == "bare conversions" && got != 2 {
 				t.Errorf("source_events_total{conversion} = %v, want 2", got)
 			}
 		})
@@ -88,8 +88,8 @@ func TestAcceptedBatchesReachKafka(t *testing.T) {
 // TestBarePayloadKeepsData checks a bare payload becomes an envelope with
 // the payload as data, minus the id that became the event id.
 func TestBarePayloadKeepsData(t *testing.T) {
-	rec := &recorder{}
-	s := newTestSource(t, testConfig(), nil)
+	rec := ingesttest.NewRecorder(t)
+	s := newTestSource(t, testConfig(), ingesttest.NewHarness(t))
 	srv := httptest.NewServer(s.Handler(rec))
 	defer srv.Close()
 	body := []byte(`{"id":"a-7","network":"instagram","account":"acme","followers":10450,"observed_at":"2026-11-20T00:00:00Z"}`)
@@ -97,7 +97,7 @@ func TestBarePayloadKeepsData(t *testing.T) {
 	if status != http.StatusOK {
 		t.Fatalf("got %d %s", status, resp)
 	}
-	envs := rec.published()
+	envs := rec.Envelopes()
 	if len(envs) != 1 {
 		t.Fatalf("published %d envelopes, want 1", len(envs))
 	}
@@ -113,7 +113,7 @@ func TestBarePayloadKeepsData(t *testing.T) {
 		t.Errorf("data still carries the id: %s", env.Data)
 	}
 	raw, _ := env.Encode()
-	if err := validator.Validate(raw); err != nil {
+	if err := ingesttest.Validator(t).Validate(raw); err != nil {
 		t.Error(err)
 	}
 }
@@ -197,9 +197,9 @@ func TestRefusedRequestsPublishNothing(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			m := telemetry.New(nil)
-			k := newKafka(t, m)
-			s := newTestSource(t, testConfig(), m)
+			h := ingesttest.NewHarness(t)
+			k := newKafka(t, h.Metrics)
+			s := newTestSource(t, testConfig(), h)
 			srv := httptest.NewServer(s.Handler(k.pub))
 			defer srv.Close()
 
@@ -213,8 +213,8 @@ func TestRefusedRequestsPublishNothing(t *testing.T) {
 				ct = "application/x-ndjson"
 			}
 			req.Header.Set("Content-Type", ct)
-			for h, v := range tc.headers(body) {
-				req.Header.Set(h, v)
+			for name, v := range tc.headers(body) {
+				req.Header.Set(name, v)
 			}
 			status, resp := do(t, req)
 			if status != tc.status {
@@ -244,7 +244,7 @@ func TestRefusedRequestsPublishNothing(t *testing.T) {
 			if tc.status == http.StatusNotFound {
 				label = "webhook"
 			}
-			if got := testutil.ToFloat64(m.SourceErrors.WithLabelValues(label)); got != 1 {
+			if got := h.Errors(label); got != 1 {
 				t.Errorf("source_errors_total{%s} = %v, want 1", label, got)
 			}
 		})
@@ -254,8 +254,8 @@ func TestRefusedRequestsPublishNothing(t *testing.T) {
 // TestInvalidEventsAreNamed checks the report of a refused batch names
 // each bad event by index, NDJSON line and id.
 func TestInvalidEventsAreNamed(t *testing.T) {
-	s := newTestSource(t, testConfig(), nil)
-	srv := httptest.NewServer(s.Handler(&recorder{}))
+	s := newTestSource(t, testConfig(), ingesttest.NewHarness(t))
+	srv := httptest.NewServer(s.Handler(ingesttest.NewRecorder(t)))
 	defer srv.Close()
 	body := ndjson(t, mentions(t, 2))
 	body = append(body, []byte("\n{\"schema\":\"earshot/mention/v1\",\"id\":\"shop:r-bad\",\"source\":\"shop\",\"collected_at\":\"2026-11-20T09:30:00Z\",\"data\":{\"network\":\"x\"}}\n")...)
@@ -276,8 +276,8 @@ func TestInvalidEventsAreNamed(t *testing.T) {
 
 // TestManyInvalidEventsListedUpToLimit keeps the answer bounded.
 func TestManyInvalidEventsListedUpToLimit(t *testing.T) {
-	s := newTestSource(t, testConfig(), nil)
-	srv := httptest.NewServer(s.Handler(&recorder{}))
+	s := newTestSource(t, testConfig(), ingesttest.NewHarness(t))
+	srv := httptest.NewServer(s.Handler(ingesttest.NewRecorder(t)))
 	defer srv.Close()
 	body := bytes.Repeat([]byte("{\"schema\":\"nope\"}\n"), 500)
 	status, resp := do(t, signedRequest(t, srv.URL+"/v1/events/shop", testSecret, body, "application/x-ndjson", time.Now()))
@@ -293,8 +293,8 @@ func TestManyInvalidEventsListedUpToLimit(t *testing.T) {
 func TestOversizedChunkedBody(t *testing.T) {
 	c := testConfig()
 	c.MaxBody = 1000
-	s := newTestSource(t, c, nil)
-	rec := &recorder{}
+	s := newTestSource(t, c, ingesttest.NewHarness(t))
+	rec := ingesttest.NewRecorder(t)
 	srv := httptest.NewServer(s.Handler(rec))
 	defer srv.Close()
 	body := ndjson(t, mentions(t, 10))
@@ -305,7 +305,7 @@ func TestOversizedChunkedBody(t *testing.T) {
 	if status != http.StatusRequestEntityTooLarge {
 		t.Fatalf("got %d %s, want 413", status, resp)
 	}
-	if len(rec.published()) != 0 {
+	if len(rec.Envelopes()) != 0 {
 		t.Error("oversized body was published")
 	}
 }
@@ -313,9 +313,11 @@ func TestOversizedChunkedBody(t *testing.T) {
 // TestPublishFailureIs503 tells the sender to retry when Kafka did not
 // take the batch.
 func TestPublishFailureIs503(t *testing.T) {
-	m := telemetry.New(nil)
-	s := newTestSource(t, testConfig(), m)
-	srv := httptest.NewServer(s.Handler(&recorder{fail: fmt.Errorf("broker down")}))
+	h := ingesttest.NewHarness(t)
+	s := newTestSource(t, testConfig(), h)
+	down := ingesttest.NewRecorder(t)
+	down.Fail(fmt.Errorf("broker down"))
+	srv := httptest.NewServer(s.Handler(down))
 	defer srv.Close()
 	resp, err := http.DefaultClient.Do(signedRequest(t, srv.URL+"/v1/events/shop", testSecret, jsonArray(t, allKinds(t)), "application/json", time.Now()))
 	if err != nil {
@@ -325,7 +327,7 @@ func TestPublishFailureIs503(t *testing.T) {
 	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
 		t.Errorf("got %d, Retry-After %q; want 503 with Retry-After", resp.StatusCode, resp.Header.Get("Retry-After"))
 	}
-	if got := testutil.ToFloat64(m.SourceErrors.WithLabelValues(testSender)); got != 1 {
+	if got := h.Errors(testSender); got != 1 {
 		t.Errorf("source_errors_total = %v, want 1", got)
 	}
 }
@@ -333,9 +335,9 @@ func TestPublishFailureIs503(t *testing.T) {
 // TestRunServesUntilCancelled runs the receiver on its own listener, posts
 // a batch through it, then stops it: Run returns nil and the port closes.
 func TestRunServesUntilCancelled(t *testing.T) {
-	m := telemetry.New(nil)
-	k := newKafka(t, m)
-	s := newTestSource(t, testConfig(), m)
+	h := ingesttest.NewHarness(t)
+	k := newKafka(t, h.Metrics)
+	s := newTestSource(t, testConfig(), h)
 	addrs := make(chan net.Addr, 1)
 	s.listening = addrs
 	ctx, cancel := context.WithCancel(context.Background())
@@ -382,8 +384,8 @@ func TestRunFailsOnBusyPort(t *testing.T) {
 	defer ln.Close()
 	c := testConfig()
 	c.Listen = ln.Addr().String()
-	s := newTestSource(t, c, nil)
-	if err := s.Run(context.Background(), &recorder{}); err == nil || !strings.Contains(err.Error(), "listen") {
+	s := newTestSource(t, c, ingesttest.NewHarness(t))
+	if err := s.Run(context.Background(), ingesttest.NewRecorder(t)); err == nil || !strings.Contains(err.Error(), "listen") {
 		t.Errorf("Run on a busy port: %v", err)
 	}
 }
