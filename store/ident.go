@@ -135,3 +135,7 @@ func snippet(query string) string {
 	}
 	return q[:cut] + "…"
 }
+
+// Quote makes s a single-quoted ClickHouse string literal, for values that
+// must be spliced into SQL (brand names in generated queries).
+func Quote(s string) string { return quoteString(s) }
