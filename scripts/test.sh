@@ -31,6 +31,7 @@ need() {
 need clickhouse-server clickhouse-server
 need clickhouse-client clickhouse-client
 need docker-compose docker-compose
+need promtool prometheus
 bash scripts/install-libchdb.sh
 
 ch_dir=$(mktemp -d "${TMPDIR:-/tmp}/earshot-ch.XXXXXX")
