@@ -55,7 +55,7 @@ embedded broker and an embedded ClickHouse engine, keeping data in data_dir.`,
 	root.SetErr(a.stderr)
 	root.AddCommand(
 		a.initCmd(), a.migrateCmd(), a.sqlCmd(), a.demoCmd(), a.runCmd(),
-		a.collectCmd(), a.enrichCmd(), a.sinkCmd(), a.rollupCmd(), a.deadletterCmd(),
+		a.collectCmd(), a.enrichCmd(), a.sinkCmd(), a.rollupCmd(), a.alertCmd(), a.deadletterCmd(),
 		a.importCmd(),
 	)
 	return root

@@ -31,7 +31,11 @@ and the single-stage commands scale each part out.`,
 				return err
 			}
 			defer p.Close()
-			stages := []pipeline.Stage{p.Enrich(), p.Sink(), p.Rollup()}
+			alerts, err := p.Alert()
+			if err != nil {
+				return err
+			}
+			stages := []pipeline.Stage{p.Enrich(), p.Sink(), p.Rollup(), alerts}
 			srcs, closeDeps, err := sources(cmd.Context(), p)
 			if err != nil {
 				return err

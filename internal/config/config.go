@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/go-viper/mapstructure/v2"
+
+	"github.com/earshot-dev/earshot/alert"
 	"github.com/knadh/koanf/parsers/yaml"
 	"github.com/knadh/koanf/providers/env/v2"
 	"github.com/knadh/koanf/providers/rawbytes"
@@ -23,17 +25,18 @@ import (
 
 // Config is the whole of earshot's configuration.
 type Config struct {
-	DataDir    string     `koanf:"data_dir"`
-	Log        Log        `koanf:"log"`
-	HTTP       HTTP       `koanf:"http"`
-	Kafka      Kafka      `koanf:"kafka"`
-	ClickHouse ClickHouse `koanf:"clickhouse"`
-	Brands     []Brand    `koanf:"brands"`
-	Synthetic  Synthetic  `koanf:"synthetic"`
-	Sources    Sources    `koanf:"sources"`
-	Enrich     Enrich     `koanf:"enrich"`
-	Sink       Sink       `koanf:"sink"`
-	Rollup     Rollup     `koanf:"rollup"`
+	DataDir    string       `koanf:"data_dir"`
+	Log        Log          `koanf:"log"`
+	HTTP       HTTP         `koanf:"http"`
+	Kafka      Kafka        `koanf:"kafka"`
+	ClickHouse ClickHouse   `koanf:"clickhouse"`
+	Brands     []Brand      `koanf:"brands"`
+	Synthetic  Synthetic    `koanf:"synthetic"`
+	Sources    Sources      `koanf:"sources"`
+	Alerts     alert.Config `koanf:"alerts"`
+	Enrich     Enrich       `koanf:"enrich"`
+	Sink       Sink         `koanf:"sink"`
+	Rollup     Rollup       `koanf:"rollup"`
 }
 
 // Log sets the logger.
@@ -131,6 +134,7 @@ func Default() Config {
 			SpikeAfter: 30 * time.Second, SpikeFor: 10 * time.Second, SpikeFactor: 5,
 		},
 		Sources: defaultSources(),
+		Alerts:  alert.DefaultConfig(),
 		Enrich:  Enrich{Languages: []string{"en", "id", "es", "pt", "fr", "de"}},
 		Sink:    Sink{BatchSize: 20000, FlushInterval: time.Second},
 		Rollup:  Rollup{Interval: 15 * time.Second, Lookback: 3 * time.Hour},
@@ -165,7 +169,8 @@ func Load(path string, environ func() []string) (Config, error) {
 		// Lists in the file replace the defaults rather than merging into them.
 		for _, key := range []string{"brands", "kafka.brokers", "clickhouse.addrs", "enrich.languages",
 			"sources.rss", "sources.appstore", "sources.hackernews", "sources.mastodon", "sources.bluesky",
-			"sources.reddit", "sources.youtube", "sources.webhook"} {
+			"sources.reddit", "sources.youtube", "sources.webhook",
+			"alerts.windows", "alerts.metrics", "alerts.channels"} {
 			if lines.has(key) {
 				k.Delete(key)
 			}

@@ -68,6 +68,9 @@ func (c Config) Validate() Problems {
 		}
 	}
 	c.Sources.validate(add)
+	for _, p := range c.Alerts.Validate() {
+		add("alerts."+p.Key, p.Value, "%s", p.Fix)
+	}
 	if len(c.Enrich.Languages) == 0 {
 		add("enrich.languages", "[]", "list the ISO 639-1 codes to detect, e.g. [en, id]")
 	}

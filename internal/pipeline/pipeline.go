@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/earshot-dev/earshot/alert"
 	"github.com/earshot-dev/earshot/bus"
 	"github.com/earshot-dev/earshot/enrich"
 	"github.com/earshot-dev/earshot/event"
@@ -296,4 +297,27 @@ func EnsureDataDir(cfg config.Config) error {
 		return fmt.Errorf("data_dir %s: %w", cfg.DataDir, err)
 	}
 	return nil
+}
+
+// AlertJob returns the spike alerter over the store, for every brand.
+func (p *Pipeline) AlertJob() (*alert.Job, error) {
+	notifiers, err := p.Cfg.Alerts.Notifiers()
+	if err != nil {
+		return nil, err
+	}
+	brands := make([]string, len(p.Cfg.Brands))
+	for i, b := range p.Cfg.Brands {
+		brands[i] = b.Name
+	}
+	return &alert.Job{Store: p.Store, Brands: brands, Cfg: p.Cfg.Alerts, Notifiers: notifiers,
+		Now: time.Now, Log: p.Log.With("stage", "alert")}, nil
+}
+
+// Alert is the spike-alert stage.
+func (p *Pipeline) Alert() (Stage, error) {
+	j, err := p.AlertJob()
+	if err != nil {
+		return Stage{}, err
+	}
+	return Stage{Name: "alert", Run: j.Run}, nil
 }
