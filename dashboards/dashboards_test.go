@@ -131,6 +131,14 @@ type dashboard struct {
 	Templating    struct {
 		List []variable `json:"list"`
 	} `json:"templating"`
+	Annotations struct {
+		List []struct {
+			Name   string `json:"name"`
+			Target struct {
+				RawSQL string `json:"rawSql"`
+			} `json:"target"`
+		} `json:"list"`
+	} `json:"annotations"`
 }
 
 // allPanels flattens rows.
@@ -835,6 +843,16 @@ func TestQueriesRunOnEngine(t *testing.T) {
 						}
 						if _, ok := e.vars[v.Name]; !ok {
 							e.vars[v.Name] = selection{all: true}
+						}
+					}
+					// Annotation queries must run; the seed has no alerts, so
+					// no rows is the right answer.
+					for _, an := range d.Annotations.List {
+						if an.Target.RawSQL != "" {
+							res := runQuery(ctx, t, e, "annotation "+an.Name, an.Target.RawSQL)
+							if res != nil && (len(res.Columns) < 3 || res.Columns[0] != "time" || res.Columns[2] != "text") {
+								t.Errorf("annotation %s: columns %v, want time, timeEnd, text, tags", an.Name, res.Columns)
+							}
 						}
 					}
 					for _, p := range d.allPanels() {
