@@ -36,7 +36,7 @@ inside 'earshot run'; alone, it needs the store only.`,
 			return pipeline.Run(cmd.Context(), st)
 		},
 	}
-	cmd.AddCommand(a.alertTestCmd())
+	cmd.AddCommand(a.alertTestCmd(), a.alertBacktestCmd())
 	return cmd
 }
 
