@@ -51,8 +51,8 @@ func (c Config) Validate() []ingest.Problem {
 		}
 	}
 	for i, m := range c.Metrics {
-		if !slices.Contains([]string{MetricMentions, MetricNegative, MetricReach}, m) {
-			add(fmt.Sprintf("metrics[%d]", i), m, "use mentions, negative or reach")
+		if !slices.Contains([]string{MetricMentions, MetricNegative, MetricReach, MetricShareOfVoice}, m) {
+			add(fmt.Sprintf("metrics[%d]", i), m, "use mentions, negative, reach or share_of_voice")
 		}
 	}
 	p := c.params(MetricMentions)
@@ -78,10 +78,15 @@ func (c Config) Notifiers() ([]notify.Notifier, error) {
 
 func (c Config) params(metric string) detect.Params {
 	p := detect.Params{Sensitivity: c.Sensitivity, MinCount: c.MinCount, Cooldown: c.Cooldown, SeasonWeeks: c.SeasonWeeks}
-	if metric == MetricReach {
+	switch metric {
+	case MetricReach:
 		// Reach is a sum of followers, not a count: the count-based floor
 		// and minimum volume would never let it page.
 		p.MinSpread, p.MinCount = 1, 1
+	case MetricShareOfVoice:
+		// A fraction in [0, 1] that matters when it falls: a drop of a
+		// third from a usual share of at least 5%, beyond 3 points of noise.
+		p.Direction, p.MinSpread, p.MinCount, p.MinRatio = detect.Down, 0.03, 0.05, 1.5
 	}
 	return p
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/earshot-dev/earshot/alert/detect"
@@ -20,6 +21,9 @@ const (
 	MetricMentions = "mentions"
 	MetricNegative = "negative"
 	MetricReach    = "reach"
+	// MetricShareOfVoice is the brand's share of the mentions of all
+	// configured brands, watched for drops.
+	MetricShareOfVoice = "share_of_voice"
 )
 
 const sqlTime = "2006-01-02 15:04:05"
@@ -38,14 +42,20 @@ func filter(brand, metric string, from, to time.Time) string {
 // series returns one value per step-sized bucket in [from, to), zero-filled:
 // a bucket without mentions is a zero the baseline must see, not a gap.
 func series(ctx context.Context, q Querier, brand, metric string, step time.Duration, from, to time.Time) ([]detect.Point, error) {
-	value := "count()"
-	if metric == MetricReach {
+	value, where := "count()", filter(brand, metric, from, to)
+	switch metric {
+	case MetricReach:
 		value = "sum(reach)"
+	case MetricShareOfVoice:
+		// Of the mentions naming any configured brand, the share naming
+		// this one: the same definition as share_of_voice_daily.
+		value = fmt.Sprintf("countIf(has(brands, %s)) / count()", store.Quote(brand))
+		where = strings.Replace(where, "has(brands, "+store.Quote(brand)+")", "notEmpty(brands)", 1)
 	}
 	sql := fmt.Sprintf(`SELECT toUnixTimestamp(toStartOfInterval(created_at, INTERVAL %d SECOND)) AS t, %s
 FROM mentions FINAL
 WHERE %s
-GROUP BY t ORDER BY t`, int(step.Seconds()), value, filter(brand, metric, from, to))
+GROUP BY t ORDER BY t`, int(step.Seconds()), value, where)
 	res, err := q.Query(ctx, sql)
 	if err != nil {
 		return nil, fmt.Errorf("alert: %s %s series: %w", brand, metric, err)
@@ -62,9 +72,13 @@ GROUP BY t ORDER BY t`, int(step.Seconds()), value, filter(brand, metric, from, 
 	// Zero-fill from the first bucket with data: before the brand was
 	// watched there is no history, and zeros there would make a seasonal
 	// baseline of nothing.
+	// A bucket without any mention has no share of voice at all, rather
+	// than a share of zero: it is left out, or every quiet night would
+	// read as a collapse.
 	var out []detect.Point
 	for t := from.UTC().Truncate(step); t.Before(to); t = t.Add(step) {
-		if v := got[t.Unix()]; v != 0 || len(out) > 0 {
+		v, ok := got[t.Unix()]
+		if (metric != MetricShareOfVoice && len(out) > 0) || ok {
 			out = append(out, detect.Point{T: t, V: v})
 		}
 	}

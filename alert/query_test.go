@@ -41,6 +41,7 @@ func TestSeriesAndDescribe(t *testing.T) {
 		{MetricMentions, []float64{1, 1, 0, 6}},
 		{MetricNegative, []float64{6}}, // nothing before the first negative one
 		{MetricReach, []float64{10, 20, 0, 2100}},
+		{MetricShareOfVoice, []float64{1, 0.5, 1}}, // Globex takes half the second bucket; the empty one has no share
 	}
 	for _, tt := range tests {
 		got, err := series(ctx, testStore, "Acme", tt.metric, 5*time.Minute, base, base.Add(20*time.Minute))
@@ -50,9 +51,14 @@ func TestSeriesAndDescribe(t *testing.T) {
 		if len(got) != len(tt.want) {
 			t.Fatalf("%s: %d buckets, want %d", tt.metric, len(got), len(tt.want))
 		}
-		first := base.Add(time.Duration(4-len(tt.want)) * 5 * time.Minute)
+		if last := got[len(got)-1].T; !last.Equal(base.Add(15 * time.Minute)) {
+			t.Errorf("%s: last bucket at %v", tt.metric, last)
+		}
 		for i, p := range got {
-			if p.V != tt.want[i] || !p.T.Equal(first.Add(time.Duration(i)*5*time.Minute)) {
+			if i > 0 && tt.metric != MetricShareOfVoice && p.T.Sub(got[i-1].T) != 5*time.Minute {
+				t.Errorf("%s: buckets %d and %d are not contiguous", tt.metric, i-1, i)
+			}
+			if p.V != tt.want[i] {
 				t.Errorf("%s bucket %d = %v at %v, want %v", tt.metric, i, p.V, p.T, tt.want[i])
 			}
 		}
