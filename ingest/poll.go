@@ -19,3 +19,24 @@ func PollEvery(ctx context.Context, interval time.Duration, poll func(context.Co
 		}
 	}
 }
+
+// PollParts polls each part of a collector (a query, a country, a video)
+// in turn. A part that fails is logged and counted as a source error and
+// the others go on; the next poll retries it. The poll counts as a
+// success only when every part succeeded. It stops early when ctx ends.
+func PollParts(ctx context.Context, deps Deps, name, kind string, parts []string, poll func(ctx context.Context, part string) error) {
+	ok := true
+	for _, part := range parts {
+		if err := poll(ctx, part); err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			ok = false
+			deps.Metrics.SourceError(name)
+			deps.Log.Error("poll failed; retrying next interval", "source", name, kind, part, "err", err)
+		}
+	}
+	if ok {
+		deps.Metrics.SourceOK(name, deps.Now())
+	}
+}

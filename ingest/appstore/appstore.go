@@ -51,20 +51,9 @@ func (s *Source) Run(ctx context.Context, pub ingest.Publisher) error {
 }
 
 func (s *Source) poll(ctx context.Context, pub ingest.Publisher) {
-	ok := true
-	for _, cc := range s.cfg.Countries {
-		if err := s.pollCountry(ctx, pub, cc); err != nil {
-			if ctx.Err() != nil {
-				return
-			}
-			ok = false
-			s.deps.Metrics.SourceError(s.cfg.Name)
-			s.log.Error("poll failed", "country", cc, "err", err)
-		}
-	}
-	if ok {
-		s.deps.Metrics.SourceOK(s.cfg.Name, s.deps.Now())
-	}
+	ingest.PollParts(ctx, s.deps, s.cfg.Name, "country", s.cfg.Countries, func(ctx context.Context, part string) error {
+		return s.pollCountry(ctx, pub, part)
+	})
 }
 
 // pollCountry reads pages newest first until it reaches a review it

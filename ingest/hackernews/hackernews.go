@@ -54,20 +54,9 @@ func (s *Source) Run(ctx context.Context, pub ingest.Publisher) error {
 }
 
 func (s *Source) poll(ctx context.Context, pub ingest.Publisher) {
-	ok := true
-	for _, q := range s.cfg.Queries {
-		if err := s.pollQuery(ctx, pub, q); err != nil {
-			if ctx.Err() != nil {
-				return
-			}
-			ok = false
-			s.deps.Metrics.SourceError(s.cfg.Name)
-			s.log.Error("poll failed", "query", q, "err", err)
-		}
-	}
-	if ok {
-		s.deps.Metrics.SourceOK(s.cfg.Name, s.deps.Now())
-	}
+	ingest.PollParts(ctx, s.deps, s.cfg.Name, "query", s.cfg.Queries, func(ctx context.Context, part string) error {
+		return s.pollQuery(ctx, pub, part)
+	})
 }
 
 // pollQuery reads every hit of q created since the checkpoint (on the
