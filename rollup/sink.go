@@ -72,29 +72,60 @@ type tablePartition struct {
 	partition int
 }
 
-// Run inserts batches until ctx ends.
+// Run inserts batches until ctx ends. Fetching and decoding the next batch
+// overlaps with inserting the current one: decoding is the sink's own CPU
+// work and the insert is mostly the engine's, so the two share the cores.
 func (s *Sink) Run(ctx context.Context) error {
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	ready := make(chan decodedBatch, 1)
+	go func() {
+		defer close(ready)
+		s.fetchLoop(ctx, ready)
+	}()
+	for b := range ready {
+		// A fetched batch is finished even during shutdown, so its offsets
+		// are committed and a restart does not redo it.
+		done, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		err := s.apply(done, b.msgs, b.rows)
+		cancel()
+		if err != nil {
+			stop()
+			for range ready { // let the fetcher see the cancel and exit
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+type decodedBatch struct {
+	msgs []bus.Message
+	rows []decodedRow
+}
+
+// fetchLoop fetches and decodes batches until ctx ends.
+func (s *Sink) fetchLoop(ctx context.Context, ready chan<- decodedBatch) {
 	for {
 		msgs, err := s.In.FetchBatch(ctx, s.BatchMax, s.Wait)
 		if err != nil {
 			if ctx.Err() != nil {
-				return nil
+				return
 			}
 			// kafka-go reconnects in the background; a fetch error is
 			// usually a broker restart or a rebalance, so wait and retry.
 			s.Log.Warn("fetch failed, retrying", "err", err)
 			select {
 			case <-ctx.Done():
-				return nil
+				return
 			case <-time.After(time.Second):
 			}
 			continue
 		}
-		done, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-		err = s.Process(done, msgs)
-		cancel()
-		if err != nil {
-			return err
+		select {
+		case ready <- decodedBatch{msgs, s.decodeAll(msgs)}:
+		case <-ctx.Done():
+			return // not committed: a later run reads it again
 		}
 	}
 }
@@ -105,8 +136,14 @@ type pending struct {
 	ranges map[int][2]int64 // partition → first, last offset
 }
 
-// Process inserts one batch and commits it.
+// Process decodes and inserts one batch and commits it.
 func (s *Sink) Process(ctx context.Context, msgs []bus.Message) error {
+	return s.apply(ctx, msgs, s.decodeAll(msgs))
+}
+
+// apply inserts a decoded batch, skipping what the tables already hold,
+// and commits it.
+func (s *Sink) apply(ctx context.Context, msgs []bus.Message, decoded []decodedRow) error {
 	if s.next == nil {
 		s.next = map[topicPartition]int64{}
 		s.done = map[tablePartition]int64{}
@@ -114,7 +151,6 @@ func (s *Sink) Process(ctx context.Context, msgs []bus.Message) error {
 	if err := s.syncMarks(ctx, msgs); err != nil {
 		return err
 	}
-	decoded := s.decodeAll(msgs)
 	batches := map[string]*pending{}
 	var failed []bus.Failure
 	for i, m := range msgs {

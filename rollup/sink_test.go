@@ -162,3 +162,59 @@ func BenchmarkSinkProcess(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "rows/s")
 }
+
+// feeder hands out prepared batches as a Kafka reader would, then waits.
+type feeder struct {
+	batches [][]bus.Message
+	next    int
+	commits int
+	done    chan struct{}
+}
+
+func (f *feeder) FetchBatch(ctx context.Context, _ int, _ time.Duration) ([]bus.Message, error) {
+	if f.next < len(f.batches) {
+		f.next++
+		return f.batches[f.next-1], nil
+	}
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+func (f *feeder) Commit(context.Context, []bus.Message) error {
+	f.commits++
+	if f.commits == len(f.batches) {
+		close(f.done)
+	}
+	return nil
+}
+
+// BenchmarkSinkRun measures the sink as it runs: decoding the next batch
+// while the current one is inserted, batches of 48k enriched mentions.
+func BenchmarkSinkRun(b *testing.B) {
+	const batch = 48000
+	base := enriched(b, batch, 6)
+	truncate(b, "mentions")
+	f := &feeder{done: make(chan struct{})}
+	for i := range b.N {
+		msgs := make([]bus.Message, len(base))
+		copy(msgs, base)
+		for j := range msgs {
+			msgs[j].Offset += int64((i + 1) * batch / 6)
+		}
+		f.batches = append(f.batches, msgs)
+	}
+	s := newSink(b)
+	s.In = f
+	s.BatchMax = batch
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	b.ResetTimer()
+	go func() { errc <- s.Run(ctx) }()
+	<-f.done
+	b.StopTimer()
+	cancel()
+	if err := <-errc; err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "rows/s")
+}
