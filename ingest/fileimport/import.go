@@ -1,6 +1,7 @@
 package fileimport
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -37,9 +38,12 @@ type Importer struct {
 	Validator *event.Validator
 	BatchSize int // events per Publish; default 1000
 	Workers   int // rows converted and validated in parallel; default GOMAXPROCS
-	Now       func() time.Time
-	Progress  Progress
-	Log       *slog.Logger
+	// MaxKept is how many checked events an all-or-nothing import holds in
+	// memory to publish without a second pass; default 200,000 (~100 MB).
+	MaxKept  int
+	Now      func() time.Time
+	Progress Progress
+	Log      *slog.Logger
 }
 
 // Options are the choices of one import.
@@ -108,6 +112,7 @@ func (im *Importer) Import(ctx context.Context, path string, o Options) (*Report
 	defer func() { rep.Elapsed = time.Since(start) }()
 
 	mode := passMode{validate: true, publish: o.SkipInvalid && !o.DryRun, reject: o.SkipInvalid && !o.DryRun, phase: "checking"}
+	mode.keep = !mode.publish && !o.DryRun
 	if mode.publish {
 		mode.phase = "importing"
 	}
@@ -122,9 +127,19 @@ func (im *Importer) Import(ctx context.Context, path string, o Options) (*Report
 	if o.DryRun || o.SkipInvalid {
 		return rep, nil
 	}
-	// The first pass found every row good; the second publishes. Reading
-	// twice keeps memory flat for any file size where holding every event
-	// until the last row is checked would not.
+	// The first pass found every row good. A small file's events were kept
+	// (checked: the publisher does not validate them again); a large one
+	// is read again, which keeps memory flat for any file size.
+	if !res.overflow {
+		for lo := 0; lo < len(res.kept); lo += im.BatchSize {
+			chunk := res.kept[lo:min(lo+im.BatchSize, len(res.kept))]
+			if err := im.Pub.Publish(ctx, chunk...); err != nil {
+				return rep, fmt.Errorf("publish %d events from %s: %w (events published before this may be in Kafka; import the file again once it is reachable: ids repeat, nothing is counted twice)", len(chunk), path, err)
+			}
+			rep.Published += len(chunk)
+		}
+		return rep, nil
+	}
 	res, err = im.pass(ctx, path, spec, info.Size(), passMode{publish: true, phase: "importing"})
 	if err == nil && len(res.rejected) > 0 {
 		err = fmt.Errorf("%s changed while it was imported (%s): import it again", path, res.rejected[0].Error())
@@ -141,12 +156,22 @@ func (r *Report) fill(res passResult) {
 
 type passMode struct {
 	validate, publish, reject bool
-	phase                     string
+	// keep holds the checked events in memory (up to MaxKept), so a
+	// file found all good is published without reading and validating it
+	// a second time.
+	keep  bool
+	phase string
 }
+
+// defaultMaxKept bounds the events a checking pass keeps (~0.5 KiB
+// each); a larger file is read again to publish, keeping memory flat.
+const defaultMaxKept = 200_000
 
 type passResult struct {
 	rows, skipped, events, published int
 	rejected                         []RowError
+	kept                             []event.Envelope
+	overflow                         bool // more than keepLimit events: kept is empty
 }
 
 // rowsPerBatch is how many rows a worker converts at a time.
@@ -228,6 +253,13 @@ func (im *Importer) pass(ctx context.Context, path string, spec *Spec, size int6
 					}
 				}
 				mu.Lock()
+				if mode.keep && !res.overflow {
+					if len(res.kept)+len(b.envs) <= cmp.Or(im.MaxKept, defaultMaxKept) {
+						res.kept = append(res.kept, b.envs...)
+					} else {
+						res.overflow, res.kept = true, nil
+					}
+				}
 				res.rows += b.rows
 				res.skipped += b.skipped
 				res.events += len(b.envs)
