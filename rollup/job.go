@@ -21,8 +21,13 @@ type Job struct {
 	Store    Execer
 	Interval time.Duration // between runs over recent windows
 	Lookback time.Duration // how far back each run goes
-	Now      func() time.Time
-	Log      *slog.Logger
+	// Owned are the own brands ROI is reported for; MonthlyCost is the
+	// tool and staff cost per month, in Currency.
+	Owned       []string
+	MonthlyCost float64
+	Currency    string
+	Now         func() time.Time
+	Log         *slog.Logger
 }
 
 // Run recomputes the last Lookback every Interval until ctx ends.
@@ -57,6 +62,12 @@ func (j *Job) Recompute(ctx context.Context, from, to time.Time) error {
 	}
 	if err := j.Store.Exec(ctx, shareOfVoiceSQL(dFrom, dTo)); err != nil {
 		return fmt.Errorf("rollup share_of_voice_daily %s..%s: %w", dFrom, dTo, err)
+	}
+	if err := j.recomputeSocial(ctx, from, to); err != nil {
+		return err
+	}
+	if err := j.recomputeBusiness(ctx, from, to, j.Owned, j.MonthlyCost, j.Currency); err != nil {
+		return err
 	}
 	j.Log.Debug("rollup done", "from", dFrom, "to", dTo, "took", time.Since(start))
 	return nil

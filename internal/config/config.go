@@ -98,8 +98,10 @@ type Sink struct {
 
 // Rollup configures the rollup job.
 type Rollup struct {
-	Interval time.Duration `koanf:"interval"` // how often recent windows are recomputed
-	Lookback time.Duration `koanf:"lookback"` // how far back each run recomputes
+	Interval    time.Duration `koanf:"interval"`     // how often recent windows are recomputed
+	Lookback    time.Duration `koanf:"lookback"`     // how far back each run recomputes
+	MonthlyCost float64       `koanf:"monthly_cost"` // tool and staff cost per month, for ROI
+	Currency    string        `koanf:"currency"`     // currency of monthly_cost (ISO 4217)
 }
 
 // Embedded reports whether the broker is the in-process one.
@@ -137,7 +139,7 @@ func Default() Config {
 		Alerts:  alert.DefaultConfig(),
 		Enrich:  Enrich{Languages: []string{"en", "id", "es", "pt", "fr", "de"}},
 		Sink:    Sink{BatchSize: 20000, FlushInterval: time.Second},
-		Rollup:  Rollup{Interval: 15 * time.Second, Lookback: 3 * time.Hour},
+		Rollup:  Rollup{Interval: 15 * time.Second, Lookback: 3 * time.Hour, Currency: "USD"},
 	}
 }
 

@@ -88,6 +88,12 @@ func (c Config) Validate() Problems {
 	if c.Rollup.Interval <= 0 {
 		add("rollup.interval", c.Rollup.Interval, "use a duration above 0 such as 1m")
 	}
+	if c.Rollup.MonthlyCost < 0 {
+		add("rollup.monthly_cost", c.Rollup.MonthlyCost, "use the monthly tool and staff cost, 0 or more")
+	}
+	if len(c.Rollup.Currency) != 3 || strings.ToUpper(c.Rollup.Currency) != c.Rollup.Currency {
+		add("rollup.currency", c.Rollup.Currency, "use an ISO 4217 code such as USD, EUR or IDR")
+	}
 	if c.Rollup.Lookback < 0 {
 		add("rollup.lookback", c.Rollup.Lookback, "use a duration such as 3h: how far back each run recomputes")
 	}

@@ -283,7 +283,16 @@ func (p *Pipeline) Sink() Stage {
 
 // RollupJob returns the rollup job over the store.
 func (p *Pipeline) RollupJob() *rollup.Job {
-	return &rollup.Job{Store: p.Store, Interval: p.Cfg.Rollup.Interval, Lookback: p.Cfg.Rollup.Lookback, Now: time.Now, Log: p.Log.With("stage", "rollup")}
+	var owned []string
+	for _, b := range p.Cfg.Brands {
+		if b.Role == event.RoleOwn {
+			owned = append(owned, b.Name)
+		}
+	}
+	r := p.Cfg.Rollup
+	return &rollup.Job{Store: p.Store, Interval: r.Interval, Lookback: r.Lookback,
+		Owned: owned, MonthlyCost: r.MonthlyCost, Currency: r.Currency,
+		Now: time.Now, Log: p.Log.With("stage", "rollup")}
 }
 
 // Rollup is the periodic rollup stage.
