@@ -1,116 +1,81 @@
 package enrich
 
 import (
+	"fmt"
 	"strings"
-	"unicode"
 
+	"github.com/earshot-dev/earshot/enrich/query"
 	"github.com/earshot-dev/earshot/event"
 )
 
-// BrandQuery is a brand and the keywords that name it.
+// BrandQuery is a brand and what names it: a listening query, or keywords
+// (any of them, as a plain word, phrase, #hashtag or @handle).
 type BrandQuery struct {
 	Name     string
 	Role     string
 	Keywords []string
+	Query    string
 }
 
-// KeywordMatcher finds brands by keyword on whole tokens. It is the first,
-// simple listening query: any keyword matches. A keyword of several words
-// matches them in sequence; "#tag" matches only the hashtag, "@handle" only
-// the mention, and a plain word matches the word, its hashtag and its handle.
-type KeywordMatcher struct {
-	brands []compiled
-}
-
-type compiled struct {
-	match   event.BrandMatch
-	phrases [][]string // each a token sequence
-}
-
-// NewKeywordMatcher compiles the queries once.
-func NewKeywordMatcher(qs []BrandQuery) *KeywordMatcher {
-	m := &KeywordMatcher{}
-	for _, q := range qs {
-		c := compiled{match: event.BrandMatch{Name: q.Name, Role: q.Role}}
-		for _, kw := range q.Keywords {
-			if toks := tokenize(kw); len(toks) > 0 {
-				c.phrases = append(c.phrases, toks)
-			}
-		}
-		m.brands = append(m.brands, c)
+// Source is the query a brand compiles to: its Query, else the OR of its
+// keywords.
+func (b BrandQuery) Source() string {
+	if strings.TrimSpace(b.Query) != "" {
+		return b.Query
 	}
-	return m
+	parts := make([]string, 0, len(b.Keywords))
+	for _, kw := range b.Keywords {
+		kw = strings.TrimSpace(kw)
+		if strings.ContainsAny(kw, " \t-.'") {
+			// Several words (or punctuated ones) are a phrase.
+			kw = `"` + strings.ReplaceAll(kw, `"`, "") + `"`
+		}
+		parts = append(parts, kw)
+	}
+	return strings.Join(parts, " OR ")
 }
 
-// Match returns the brands text mentions, in configuration order.
-func (m *KeywordMatcher) Match(text string) []event.BrandMatch {
-	toks := tokenize(text)
-	var out []event.BrandMatch
-	for _, b := range m.brands {
-		for _, p := range b.phrases {
-			if containsPhrase(toks, p) {
-				out = append(out, b.match)
-				break
-			}
+// BrandMatcher finds the brands a mention names. All brands' queries are
+// compiled into one matcher, so a mention is tokenized once.
+type BrandMatcher struct {
+	m     *query.Matcher
+	roles map[string]string
+	order map[string]int // configuration order, for stable output
+}
+
+// NewBrandMatcher parses and compiles the brands' queries; an error names
+// the brand and the position in its query.
+func NewBrandMatcher(qs []BrandQuery) (*BrandMatcher, error) {
+	named := make(map[string]query.Node, len(qs))
+	bm := &BrandMatcher{roles: map[string]string{}, order: map[string]int{}}
+	for i, b := range qs {
+		n, err := query.Parse(b.Source())
+		if err != nil {
+			return nil, fmt.Errorf("brand %s: %w", b.Name, err)
+		}
+		named[b.Name] = n
+		bm.roles[b.Name] = b.Role
+		bm.order[b.Name] = i
+	}
+	m, err := query.Compile(named)
+	if err != nil {
+		return nil, fmt.Errorf("compile brand queries: %w", err)
+	}
+	bm.m = m
+	return bm, nil
+}
+
+// Match returns the brands doc names, in configuration order.
+func (bm *BrandMatcher) Match(doc *query.Document) []event.BrandMatch {
+	names := bm.m.Match(doc)
+	out := make([]event.BrandMatch, 0, len(names))
+	for _, n := range names {
+		out = append(out, event.BrandMatch{Name: n, Role: bm.roles[n]})
+	}
+	for i := 1; i < len(out); i++ { // few brands per mention: insertion sort
+		for j := i; j > 0 && bm.order[out[j].Name] < bm.order[out[j-1].Name]; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
 		}
 	}
 	return out
-}
-
-func containsPhrase(toks, phrase []string) bool {
-	for i := 0; i+len(phrase) <= len(toks); i++ {
-		ok := true
-		for j, p := range phrase {
-			if !tokenMatches(toks[i+j], p) {
-				ok = false
-				break
-			}
-		}
-		if ok {
-			return true
-		}
-	}
-	return false
-}
-
-func tokenMatches(tok, kw string) bool {
-	if tok == kw {
-		return true
-	}
-	// A plain keyword also matches its #hashtag and @handle.
-	if kw[0] != '#' && kw[0] != '@' && (tok[0] == '#' || tok[0] == '@') {
-		return tok[1:] == kw
-	}
-	return false
-}
-
-// tokenize lower-cases text and splits it into words, keeping a leading
-// # or @ on a word.
-func tokenize(s string) []string {
-	var toks []string
-	start := -1
-	for i, r := range s {
-		word := unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' || ((r == '#' || r == '@') && start == -1)
-		if word {
-			if start == -1 {
-				start = i
-			}
-			continue
-		}
-		if start != -1 {
-			toks = appendTok(toks, s[start:i])
-			start = -1
-		}
-	}
-	if start != -1 {
-		toks = appendTok(toks, s[start:])
-	}
-	return toks
-}
-
-func appendTok(toks []string, t string) []string {
-	if t == "#" || t == "@" {
-		return toks
-	}
-	return append(toks, strings.ToLower(t))
 }

@@ -5,6 +5,7 @@ package enrich
 import (
 	"time"
 
+	"github.com/earshot-dev/earshot/enrich/query"
 	"github.com/earshot-dev/earshot/event"
 )
 
@@ -12,21 +13,31 @@ import (
 type Enricher struct {
 	Lang   *LangDetector
 	Scorer Scorer
-	Brands *KeywordMatcher
+	Brands *BrandMatcher
 	Now    func() time.Time
 }
 
-// Enrich tags one mention.
-func (e *Enricher) Enrich(m event.Mention) event.EnrichedMention {
+// Enrich tags one mention collected by source.
+func (e *Enricher) Enrich(source string, m event.Mention) event.EnrichedMention {
 	text := m.Text
 	if m.Title != "" {
 		text = m.Title + ". " + m.Text
 	}
 	lang := e.Lang.Detect(text, m.Lang)
-	brands := e.Brands.Match(text)
-	if brands == nil {
-		brands = []event.BrandMatch{}
+	var rating float64
+	if m.Rating != nil {
+		rating = *m.Rating
 	}
+	author := m.Author.Handle
+	if author == "" {
+		author = m.Author.ID
+	}
+	brands := e.Brands.Match(query.NewDocument(query.Document{
+		// Words in a headline name a brand as much as words in the body;
+		// title: restricts a term to the headline.
+		Text: text, Title: m.Title, Lang: lang, Network: m.Network, Source: source,
+		Author: author, Site: m.Site, Country: m.Country, Rating: rating,
+	}))
 	return event.EnrichedMention{
 		Mention:    m,
 		Lang:       lang,

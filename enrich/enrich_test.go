@@ -2,18 +2,29 @@ package enrich
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/earshot-dev/earshot/enrich/query"
 	"github.com/earshot-dev/earshot/event"
 )
 
-func TestKeywordMatcher(t *testing.T) {
-	m := NewKeywordMatcher([]BrandQuery{
-		{Name: "Acme", Role: event.RoleOwn, Keywords: []string{"acme", "acme corp", "#acmelove", "@acmehq"}},
-		{Name: "Umbrella", Role: event.RoleCompetitor, Keywords: []string{"umbrella corp", "#umbrellacorp"}},
-		{Name: "Globex", Role: event.RoleCompetitor, Keywords: []string{"globex"}},
-	})
+func mustBrands(t testing.TB, qs ...BrandQuery) *BrandMatcher {
+	t.Helper()
+	m, err := NewBrandMatcher(qs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func TestBrandKeywords(t *testing.T) {
+	m := mustBrands(t,
+		BrandQuery{Name: "Acme", Role: event.RoleOwn, Keywords: []string{"acme", "acme corp", "#acmelove", "@acmehq"}},
+		BrandQuery{Name: "Umbrella", Role: event.RoleCompetitor, Keywords: []string{"umbrella corp", "#umbrellacorp"}},
+		BrandQuery{Name: "Globex", Role: event.RoleCompetitor, Keywords: []string{"globex"}},
+	)
 	tests := []struct {
 		text string
 		want []string
@@ -38,7 +49,7 @@ func TestKeywordMatcher(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
 			var got []string
-			for _, b := range m.Match(tt.text) {
+			for _, b := range m.Match(query.NewDocument(query.Document{Text: tt.text})) {
 				got = append(got, b.Name)
 			}
 			if !reflect.DeepEqual(got, tt.want) {
@@ -87,18 +98,18 @@ func TestEnrich(t *testing.T) {
 	at := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
 	e := &Enricher{
 		Lang: NewLangDetector([]string{"en"}), Scorer: NewVader(),
-		Brands: NewKeywordMatcher([]BrandQuery{{Name: "Acme", Role: event.RoleOwn, Keywords: []string{"acme"}}}),
+		Brands: mustBrands(t, BrandQuery{Name: "Acme", Role: event.RoleOwn, Keywords: []string{"acme"}}),
 		Now:    func() time.Time { return at },
 	}
 	m := event.Mention{Network: "news", Title: "Acme recalls rockets", Text: "The recall is a disaster for customers.", Author: event.Author{ID: "a", Followers: 42}}
-	got := e.Enrich(m)
+	got := e.Enrich("news", m)
 	if len(got.Brands) != 1 || got.Brands[0].Name != "Acme" {
 		t.Errorf("brand in the title not matched: %+v", got.Brands)
 	}
 	if got.Reach != 42 || !got.EnrichedAt.Equal(at) || got.Sentiment.Label != event.Negative || got.Lang != "en" {
 		t.Errorf("got %+v", got)
 	}
-	if got := e.Enrich(event.Mention{Text: "nothing here"}); got.Brands == nil {
+	if got := e.Enrich("x", event.Mention{Text: "nothing here"}); got.Brands == nil {
 		t.Error("no brands must be an empty list, not null, so the schema accepts it")
 	}
 }
@@ -106,16 +117,16 @@ func TestEnrich(t *testing.T) {
 func BenchmarkEnrich(b *testing.B) {
 	e := &Enricher{
 		Lang: NewLangDetector([]string{"en", "id", "es", "pt", "fr", "de"}), Scorer: NewVader(),
-		Brands: NewKeywordMatcher([]BrandQuery{
-			{Name: "Acme", Role: event.RoleOwn, Keywords: []string{"acme", "acme corp", "#acme", "@acmehq"}},
-			{Name: "Globex", Role: event.RoleCompetitor, Keywords: []string{"globex", "#globex"}},
-		}),
+		Brands: mustBrands(b,
+			BrandQuery{Name: "Acme", Role: event.RoleOwn, Query: `(acme OR "acme corp" OR #acme OR @acmehq) AND NOT (hiring OR "job offer")`},
+			BrandQuery{Name: "Globex", Role: event.RoleCompetitor, Keywords: []string{"globex", "#globex"}},
+		),
 		Now: time.Now,
 	}
 	m := event.Mention{Text: "Worst customer service ever, Acme. Still waiting for my refund 😡 switching to Globex #fail", Author: event.Author{ID: "a"}}
 	b.ReportAllocs()
 	for b.Loop() {
-		e.Enrich(m)
+		e.Enrich("x", m)
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "mentions/s")
 }
@@ -125,7 +136,7 @@ func BenchmarkEnrich(b *testing.B) {
 func TestEnrichConcurrent(t *testing.T) {
 	e := &Enricher{
 		Lang: NewLangDetector([]string{"en", "id"}), Scorer: NewVader(),
-		Brands: NewKeywordMatcher([]BrandQuery{{Name: "Acme", Role: event.RoleOwn, Keywords: []string{"acme"}}}),
+		Brands: mustBrands(t, BrandQuery{Name: "Acme", Role: event.RoleOwn, Keywords: []string{"acme"}}),
 		Now:    time.Now,
 	}
 	texts := []string{"Acme is great", "Acme lambat banget, parah", "terrible acme support 😡", "no brand here"}
@@ -134,7 +145,7 @@ func TestEnrichConcurrent(t *testing.T) {
 		go func() {
 			defer func() { done <- struct{}{} }()
 			for i := range 200 {
-				got := e.Enrich(event.Mention{Text: texts[(g+i)%len(texts)]})
+				got := e.Enrich("x", event.Mention{Text: texts[(g+i)%len(texts)]})
 				if (got.Brands == nil) || (len(got.Brands) == 1) != ((g+i)%len(texts) != 3) {
 					t.Errorf("unexpected brands %v for %q", got.Brands, texts[(g+i)%len(texts)])
 					return
@@ -144,5 +155,34 @@ func TestEnrichConcurrent(t *testing.T) {
 	}
 	for range 4 {
 		<-done
+	}
+}
+
+func TestBrandQueries(t *testing.T) {
+	m := mustBrands(t,
+		BrandQuery{Name: "Acme", Role: event.RoleOwn, Query: `(acme OR "acme corp") AND NOT (hiring OR "job offer") AND lang:(en OR id)`},
+		BrandQuery{Name: "Globex", Role: event.RoleCompetitor, Keywords: []string{"globex"}},
+	)
+	tests := []struct {
+		doc  query.Document
+		want []string
+	}{
+		{query.Document{Text: "Acme is great", Lang: "en"}, []string{"Acme"}},
+		{query.Document{Text: "Acme is hiring engineers", Lang: "en"}, nil},
+		{query.Document{Text: "Acme keren banget", Lang: "id"}, []string{"Acme"}},
+		{query.Document{Text: "Acme est super", Lang: "fr"}, nil},
+		{query.Document{Text: "acme corp vs globex", Lang: "en"}, []string{"Acme", "Globex"}},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, b := range m.Match(query.NewDocument(tt.doc)) {
+			got = append(got, b.Name)
+		}
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%+v: got %v, want %v", tt.doc, got, tt.want)
+		}
+	}
+	if _, err := NewBrandMatcher([]BrandQuery{{Name: "Bad", Query: "(acme OR"}}); err == nil || !strings.Contains(err.Error(), "brand Bad") || !strings.Contains(err.Error(), "column") {
+		t.Errorf("bad query error = %v", err)
 	}
 }

@@ -124,7 +124,7 @@ func (s *Stage) enrich(m bus.Message) ([]byte, error) {
 	if err := env.Decode(&mention); err != nil {
 		return nil, &event.InvalidError{Class: "json", Reason: err.Error()}
 	}
-	out, err := event.Wrap(event.SchemaEnrichedMention, env.ID, env.Source, env.CollectedAt, s.Enricher.Enrich(mention))
+	out, err := event.Wrap(event.SchemaEnrichedMention, env.ID, env.Source, env.CollectedAt, s.Enricher.Enrich(env.Source, mention))
 	if err != nil {
 		return nil, err
 	}

@@ -72,7 +72,8 @@ type ClickHouse struct {
 type Brand struct {
 	Name     string   `koanf:"name"`
 	Role     string   `koanf:"role"`
-	Keywords []string `koanf:"keywords"`
+	Keywords []string `koanf:"keywords"` // any of them names the brand
+	Query    string   `koanf:"query"`    // a listening query; replaces keywords
 }
 
 // Synthetic configures the demo collector.

@@ -92,6 +92,7 @@ func TestLoadErrors(t *testing.T) {
 			[]string{"line 3: kafka.partitions = 0", "use 1 or more"}},
 		{"bad role", "brands:\n  - name: A\n    role: own\n    keywords: [a]\n  - name: B\n    role: rival\n    keywords: [b]\n", nil,
 			[]string{"line 6: brands[1].role = rival", "use own or competitor"}},
+		{"bad brand query", "brands:\n  - name: A\n    role: own\n    query: (acme OR\n", nil, []string{"line 4: brands[0].query", "column", "earshot query check"}},
 		{"no own brand", "brands:\n  - name: B\n    role: competitor\n    keywords: [b]\n", nil, []string{"role: own"}},
 		{"bad broker from env", "", []string{"EARSHOT_KAFKA__BROKERS=nohostport"}, []string{"kafka.brokers[0] = nohostport", "host:port"}},
 		{"bad duration", "sink:\n  flush_interval: soon\n", nil, []string{"flush_interval"}},

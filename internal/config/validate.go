@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"github.com/earshot-dev/earshot/enrich/query"
 	"net"
 	"slices"
 	"strings"
@@ -123,8 +124,12 @@ func (c Config) validateBrands(add func(key string, val any, fix string, args ..
 		default:
 			add(key+".role", b.Role, "use own or competitor")
 		}
-		if len(b.Keywords) == 0 {
-			add(key+".keywords", "[]", "list at least one keyword, hashtag or @handle that names %s", name)
+		if strings.TrimSpace(b.Query) != "" {
+			if _, err := query.Parse(b.Query); err != nil {
+				add(key+".query", b.Query, "%v (check it with: earshot query check '…')", err)
+			}
+		} else if len(b.Keywords) == 0 {
+			add(key+".keywords", "[]", "list at least one keyword, hashtag or @handle that names %s, or write a query", name)
 		}
 		for j, kw := range b.Keywords {
 			if strings.TrimSpace(kw) == "" {

@@ -235,9 +235,13 @@ func (p *Pipeline) Enrich() Stage {
 		defer in.Close()
 		w := bus.NewWriter(p.Bus, "enrich", p.Metrics)
 		defer w.Close()
+		en, err := NewEnricher(p.Cfg)
+		if err != nil {
+			return err
+		}
 		s := &enrich.Stage{
 			In: in, Out: w, DLQ: p.deadLetters(w, "enrich"), Validator: p.Validator,
-			Enricher: NewEnricher(p.Cfg), OutTopic: p.topic(TopicEnrichedMentions),
+			Enricher: en, OutTopic: p.topic(TopicEnrichedMentions),
 			BatchMax: 2000, Wait: 100 * time.Millisecond, Log: p.Log.With("stage", "enrich"),
 		}
 		return s.Run(ctx)
@@ -245,15 +249,19 @@ func (p *Pipeline) Enrich() Stage {
 }
 
 // NewEnricher builds the enricher from the configuration.
-func NewEnricher(cfg config.Config) *enrich.Enricher {
+func NewEnricher(cfg config.Config) (*enrich.Enricher, error) {
 	qs := make([]enrich.BrandQuery, 0, len(cfg.Brands))
 	for _, b := range cfg.Brands {
-		qs = append(qs, enrich.BrandQuery{Name: b.Name, Role: b.Role, Keywords: b.Keywords})
+		qs = append(qs, enrich.BrandQuery{Name: b.Name, Role: b.Role, Keywords: b.Keywords, Query: b.Query})
+	}
+	brands, err := enrich.NewBrandMatcher(qs)
+	if err != nil {
+		return nil, err
 	}
 	return &enrich.Enricher{
 		Lang: enrich.NewLangDetector(cfg.Enrich.Languages), Scorer: enrich.NewVader(),
-		Brands: enrich.NewKeywordMatcher(qs), Now: time.Now,
-	}
+		Brands: brands, Now: time.Now,
+	}, nil
 }
 
 // Sink is the Kafka→ClickHouse stage.
