@@ -160,7 +160,7 @@ func TestServerWriteTSVMatchesClient(t *testing.T) {
 	s := serverStore(t)
 	client, err := exec.LookPath("clickhouse-client")
 	if err != nil {
-		t.Skip("clickhouse-client not installed; it is the reference printer for this test")
+		t.Fatal("clickhouse-client not installed (it is the reference printer for this test): apt-get install clickhouse-client, or run scripts/test.sh")
 	}
 	q := "SELECT 'a\\tb\\nc\\\\d\\'e' AS `odd\\tname`, ['x\\ty', 'q\\'s'] AS arr, toNullable(1.5) AS n, " +
 		"CAST(NULL AS Nullable(String)) AS z, toDateTime('2024-02-29 23:59:58', 'UTC') AS at, 1e21 AS big FORMAT TabSeparatedWithNames"
@@ -256,7 +256,7 @@ func TestServerReconnectAfterRestart(t *testing.T) {
 	addr := serverAddr(t)
 	dir := os.Getenv(envServerDir)
 	if dir == "" {
-		t.Skipf("%s not set; TestServerReconnectAfterDroppedConnections covers reconnects without a restart", envServerDir)
+		t.Fatalf("%s not set: run the tests with scripts/test.sh, which starts the server and says where it runs", envServerDir)
 	}
 	_, port, err := net.SplitHostPort(addr)
 	if err != nil {
