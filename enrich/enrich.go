@@ -1,49 +1,67 @@
-// Package enrich tags mentions: language, sentiment, and the brands they
-// name. The Enricher is pure (no I/O); Stage runs it between Kafka topics.
+// Package enrich tags mentions: language, the brands, topics and campaigns
+// they match, sentiment, intent, extracted entities, duplicates, spam and
+// reach. Each tag comes from a Step; the Enricher runs the configured steps
+// in order and is pure (no I/O). Stage runs it between Kafka topics.
 package enrich
 
 import (
 	"time"
 
-	"github.com/earshot-dev/earshot/enrich/query"
 	"github.com/earshot-dev/earshot/event"
 )
 
-// Enricher turns mentions into enriched mentions.
+// Enricher runs steps over mentions.
 type Enricher struct {
-	Lang   *LangDetector
-	Scorer Scorer
-	Brands *BrandMatcher
-	Now    func() time.Time
+	Steps []Step
+	Now   func() time.Time
 }
 
-// Enrich tags one mention collected by source.
-func (e *Enricher) Enrich(source string, m event.Mention) event.EnrichedMention {
-	text := m.Text
-	if m.Title != "" {
-		text = m.Title + ". " + m.Text
+// parallel returns the steps that may run on many documents at once, and
+// serial the ones that must see documents one by one in order.
+func (e *Enricher) split() (parallel, serial []Step) {
+	for _, s := range e.Steps {
+		if _, ok := s.(SerialStep); ok {
+			serial = append(serial, s)
+		} else {
+			parallel = append(parallel, s)
+		}
 	}
-	lang := e.Lang.Detect(text, m.Lang)
-	var rating float64
-	if m.Rating != nil {
-		rating = *m.Rating
+	return parallel, serial
+}
+
+func run(steps []Step, d *Doc) error {
+	for _, s := range steps {
+		if err := s.Apply(d); err != nil {
+			if IsExcluded(err) {
+				return err
+			}
+			return &StepError{Step: s.Name(), Err: err}
+		}
 	}
-	author := m.Author.Handle
-	if author == "" {
-		author = m.Author.ID
+	return nil
+}
+
+// Enrich runs every step on one mention.
+func (e *Enricher) Enrich(id, source string, m event.Mention) (event.EnrichedMention, error) {
+	d := NewDoc(id, source, m)
+	parallel, serial := e.split()
+	if err := run(parallel, d); err != nil {
+		return event.EnrichedMention{}, err
 	}
-	brands := e.Brands.Match(query.NewDocument(query.Document{
-		// Words in a headline name a brand as much as words in the body;
-		// title: restricts a term to the headline.
-		Text: text, Title: m.Title, Lang: lang, Network: m.Network, Source: source,
-		Author: author, Site: m.Site, Country: m.Country, Rating: rating,
-	}))
-	return event.EnrichedMention{
-		Mention:    m,
-		Lang:       lang,
-		Sentiment:  e.Scorer.Score(text, lang),
-		Brands:     brands,
-		Reach:      m.Author.Followers,
-		EnrichedAt: e.Now().UTC(),
+	if err := run(serial, d); err != nil {
+		return event.EnrichedMention{}, err
 	}
+	return e.finish(d), nil
+}
+
+func (e *Enricher) finish(d *Doc) event.EnrichedMention {
+	out := d.Out
+	if out.Sentiment.Label == "" {
+		out.Sentiment.Label = event.Neutral
+	}
+	if out.Brands == nil {
+		out.Brands = []event.BrandMatch{}
+	}
+	out.EnrichedAt = e.Now().UTC()
+	return out
 }

@@ -10,13 +10,37 @@ import (
 	"github.com/earshot-dev/earshot/event"
 )
 
-func mustBrands(t testing.TB, qs ...BrandQuery) *BrandMatcher {
+func mustBrands(t testing.TB, qs ...BrandQuery) *MatchStep {
 	t.Helper()
-	m, err := NewBrandMatcher(qs)
+	m, err := NewMatchStep(qs, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return m
+}
+
+// brandNames runs the match step on a query document.
+func brandNames(m *MatchStep, qd query.Document) []string {
+	d := &Doc{qdoc: query.NewDocument(qd)}
+	_ = m.Apply(d)
+	var got []string
+	for _, b := range d.Out.Brands {
+		got = append(got, b.Name)
+	}
+	return got
+}
+
+// enricher builds the default steps for brands, reading the language
+// from the whitelist langs.
+func enricher(t testing.TB, now func() time.Time, langs []string, brands ...BrandQuery) *Enricher {
+	t.Helper()
+	c := DefaultConfig()
+	c.Languages = langs
+	steps, err := c.Build(brands)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Enricher{Steps: steps, Now: now}
 }
 
 func TestBrandKeywords(t *testing.T) {
@@ -48,10 +72,7 @@ func TestBrandKeywords(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
-			var got []string
-			for _, b := range m.Match(query.NewDocument(query.Document{Text: tt.text})) {
-				got = append(got, b.Name)
-			}
+			got := brandNames(m, query.Document{Text: tt.text})
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Fatalf("Match(%q) = %v, want %v", tt.text, got, tt.want)
 			}
@@ -96,37 +117,34 @@ func TestVaderLabels(t *testing.T) {
 
 func TestEnrich(t *testing.T) {
 	at := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
-	e := &Enricher{
-		Lang: NewLangDetector([]string{"en"}), Scorer: NewVader(),
-		Brands: mustBrands(t, BrandQuery{Name: "Acme", Role: event.RoleOwn, Keywords: []string{"acme"}}),
-		Now:    func() time.Time { return at },
-	}
+	e := enricher(t, func() time.Time { return at }, []string{"en"}, BrandQuery{Name: "Acme", Role: event.RoleOwn, Keywords: []string{"acme"}})
 	m := event.Mention{Network: "news", Title: "Acme recalls rockets", Text: "The recall is a disaster for customers.", Author: event.Author{ID: "a", Followers: 42}}
-	got := e.Enrich("news", m)
+	got, err := e.Enrich("news:1", "news", m)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(got.Brands) != 1 || got.Brands[0].Name != "Acme" {
 		t.Errorf("brand in the title not matched: %+v", got.Brands)
 	}
 	if got.Reach != 42 || !got.EnrichedAt.Equal(at) || got.Sentiment.Label != event.Negative || got.Lang != "en" {
 		t.Errorf("got %+v", got)
 	}
-	if got := e.Enrich("x", event.Mention{Text: "nothing here"}); got.Brands == nil {
+	if got, _ := e.Enrich("x:1", "x", event.Mention{Text: "nothing here"}); got.Brands == nil {
 		t.Error("no brands must be an empty list, not null, so the schema accepts it")
 	}
 }
 
 func BenchmarkEnrich(b *testing.B) {
-	e := &Enricher{
-		Lang: NewLangDetector([]string{"en", "id", "es", "pt", "fr", "de"}), Scorer: NewVader(),
-		Brands: mustBrands(b,
-			BrandQuery{Name: "Acme", Role: event.RoleOwn, Query: `(acme OR "acme corp" OR #acme OR @acmehq) AND NOT (hiring OR "job offer")`},
-			BrandQuery{Name: "Globex", Role: event.RoleCompetitor, Keywords: []string{"globex", "#globex"}},
-		),
-		Now: time.Now,
-	}
+	e := enricher(b, time.Now, []string{"en", "id", "es", "pt", "fr", "de"},
+		BrandQuery{Name: "Acme", Role: event.RoleOwn, Query: `(acme OR "acme corp" OR #acme OR @acmehq) AND NOT (hiring OR "job offer")`},
+		BrandQuery{Name: "Globex", Role: event.RoleCompetitor, Keywords: []string{"globex", "#globex"}},
+	)
 	m := event.Mention{Text: "Worst customer service ever, Acme. Still waiting for my refund 😡 switching to Globex #fail", Author: event.Author{ID: "a"}}
 	b.ReportAllocs()
 	for b.Loop() {
-		e.Enrich("x", m)
+		if _, err := e.Enrich("x:1", "x", m); err != nil {
+			b.Fatal(err)
+		}
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "mentions/s")
 }
@@ -134,18 +152,18 @@ func BenchmarkEnrich(b *testing.B) {
 // TestEnrichConcurrent runs one Enricher from several goroutines, as the
 // stage does, so the race detector sees any shared mutable state.
 func TestEnrichConcurrent(t *testing.T) {
-	e := &Enricher{
-		Lang: NewLangDetector([]string{"en", "id"}), Scorer: NewVader(),
-		Brands: mustBrands(t, BrandQuery{Name: "Acme", Role: event.RoleOwn, Keywords: []string{"acme"}}),
-		Now:    time.Now,
-	}
+	e := enricher(t, time.Now, []string{"en", "id"}, BrandQuery{Name: "Acme", Role: event.RoleOwn, Keywords: []string{"acme"}})
 	texts := []string{"Acme is great", "Acme lambat banget, parah", "terrible acme support 😡", "no brand here"}
 	done := make(chan struct{})
 	for g := range 4 {
 		go func() {
 			defer func() { done <- struct{}{} }()
 			for i := range 200 {
-				got := e.Enrich("x", event.Mention{Text: texts[(g+i)%len(texts)]})
+				got, err := e.Enrich("x:1", "x", event.Mention{Text: texts[(g+i)%len(texts)]})
+				if err != nil {
+					t.Error(err)
+					return
+				}
 				if (got.Brands == nil) || (len(got.Brands) == 1) != ((g+i)%len(texts) != 3) {
 					t.Errorf("unexpected brands %v for %q", got.Brands, texts[(g+i)%len(texts)])
 					return
@@ -174,15 +192,12 @@ func TestBrandQueries(t *testing.T) {
 		{query.Document{Text: "acme corp vs globex", Lang: "en"}, []string{"Acme", "Globex"}},
 	}
 	for _, tt := range tests {
-		var got []string
-		for _, b := range m.Match(query.NewDocument(tt.doc)) {
-			got = append(got, b.Name)
-		}
+		got := brandNames(m, tt.doc)
 		if !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("%+v: got %v, want %v", tt.doc, got, tt.want)
 		}
 	}
-	if _, err := NewBrandMatcher([]BrandQuery{{Name: "Bad", Query: "(acme OR"}}); err == nil || !strings.Contains(err.Error(), "brand Bad") || !strings.Contains(err.Error(), "column") {
+	if _, err := NewMatchStep([]BrandQuery{{Name: "Bad", Query: "(acme OR"}}, nil, nil); err == nil || !strings.Contains(err.Error(), "brand Bad") || !strings.Contains(err.Error(), "column") {
 		t.Errorf("bad query error = %v", err)
 	}
 }

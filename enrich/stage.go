@@ -2,6 +2,7 @@ package enrich
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"runtime"
@@ -39,6 +40,8 @@ type Stage struct {
 	BatchMax  int
 	Wait      time.Duration
 	Log       *slog.Logger
+	// Excluded counts mentions dropped by a configured exclusion; may be nil.
+	Excluded interface{ Inc() }
 }
 
 // Run processes batches until ctx ends.
@@ -76,7 +79,17 @@ func (s *Stage) process(ctx context.Context, msgs []bus.Message) error {
 	var failed []bus.Failure
 	for i, m := range msgs {
 		if err := errs[i]; err != nil {
+			if IsExcluded(err) {
+				if s.Excluded != nil {
+					s.Excluded.Inc()
+				}
+				continue
+			}
 			class, reason := event.Classify(err, "enrich")
+			var se *StepError
+			if errors.As(err, &se) {
+				class = "step:" + se.Step
+			}
 			failed = append(failed, bus.Failure{Msg: m, Class: class, Reason: reason})
 			continue
 		}
@@ -94,25 +107,56 @@ func (s *Stage) process(ctx context.Context, msgs []bus.Message) error {
 	return nil
 }
 
-// enrichAll enriches a batch on every core: enrichment is CPU-bound and
-// a batch's messages are independent. Output order stays input order.
-func (s *Stage) enrichAll(msgs []bus.Message) ([][]byte, []error) {
-	values := make([][]byte, len(msgs))
-	errs := make([]error, len(msgs))
-	workers := min(runtime.GOMAXPROCS(0), (len(msgs)+63)/64)
+// parallelFor runs f(i) for i in [0, n) on every core: enrichment is
+// CPU-bound and a batch's messages are independent.
+func parallelFor(n int, f func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), (n+63)/64)
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
-			for i := w; i < len(msgs); i += workers {
-				values[i], errs[i] = s.enrich(msgs[i])
+			for i := w; i < n; i += workers {
+				f(i)
 			}
 		})
 	}
 	wg.Wait()
+}
+
+// enrichAll enriches a batch: the parallel steps on every core, then the
+// serial steps in input order, then encoding on every core again.
+func (s *Stage) enrichAll(msgs []bus.Message) ([][]byte, []error) {
+	values := make([][]byte, len(msgs))
+	errs := make([]error, len(msgs))
+	docs := make([]*Doc, len(msgs))
+	parallel, serial := s.Enricher.split()
+	parallelFor(len(msgs), func(i int) {
+		docs[i], errs[i] = s.decode(msgs[i])
+		if errs[i] == nil {
+			errs[i] = run(parallel, docs[i])
+		}
+	})
+	if len(serial) > 0 {
+		for i, d := range docs {
+			if errs[i] == nil {
+				errs[i] = run(serial, d)
+			}
+		}
+	}
+	parallelFor(len(msgs), func(i int) {
+		if errs[i] != nil {
+			return
+		}
+		d := docs[i]
+		env, err := event.Wrap(event.SchemaEnrichedMention, d.ID, d.Source, d.collectedAt, s.Enricher.finish(d))
+		if err == nil {
+			values[i], err = env.Encode()
+		}
+		errs[i] = err
+	})
 	return values, errs
 }
 
-func (s *Stage) enrich(m bus.Message) ([]byte, error) {
+func (s *Stage) decode(m bus.Message) (*Doc, error) {
 	env, err := s.Validator.Parse(m.Value)
 	if err != nil {
 		return nil, err
@@ -124,9 +168,7 @@ func (s *Stage) enrich(m bus.Message) ([]byte, error) {
 	if err := env.Decode(&mention); err != nil {
 		return nil, &event.InvalidError{Class: "json", Reason: err.Error()}
 	}
-	out, err := event.Wrap(event.SchemaEnrichedMention, env.ID, env.Source, env.CollectedAt, s.Enricher.Enrich(env.Source, mention))
-	if err != nil {
-		return nil, err
-	}
-	return out.Encode()
+	d := NewDoc(env.ID, env.Source, mention)
+	d.collectedAt = env.CollectedAt
+	return d, nil
 }

@@ -145,20 +145,87 @@ const (
 	RoleCompetitor = "competitor"
 )
 
-// BrandMatch names a listening query that matched a mention.
+// BrandMatch names a brand's listening query that matched a mention.
+// Sentiment is that of the sentences naming the brand: a post can praise
+// one brand and attack another. Nil when no sentiment step ran.
 type BrandMatch struct {
-	Name string `json:"name"`
-	Role string `json:"role"`
+	Name      string     `json:"name"`
+	Role      string     `json:"role"`
+	Sentiment *Sentiment `json:"sentiment,omitempty"`
 }
 
-// EnrichedMention is a mention with the enricher's tags.
+// Intents.
+const (
+	IntentComplaint = "complaint"
+	IntentQuestion  = "question"
+	IntentPraise    = "praise"
+	IntentPurchase  = "purchase_intent"
+	IntentOther     = "other"
+)
+
+// Link is a URL found in a mention, with its host and UTM tags.
+type Link struct {
+	URL         string `json:"url"`
+	Domain      string `json:"domain"`
+	UTMSource   string `json:"utm_source,omitempty"`
+	UTMMedium   string `json:"utm_medium,omitempty"`
+	UTMCampaign string `json:"utm_campaign,omitempty"`
+}
+
+// Entity is a named entity found in a mention.
+type Entity struct {
+	Text  string `json:"text"`
+	Label string `json:"label"` // PERSON, GPE, ORG … as the tagger names them
+}
+
+// Duplicate kinds.
+const (
+	DupExact = "exact"
+	DupNear  = "near"
+)
+
+// Duplicate says a mention repeats an earlier one: Cluster is the event id
+// of the first mention of its cluster. Duplicates are kept and marked, not
+// dropped, so analysts can count stories or mentions as they need.
+type Duplicate struct {
+	Cluster string `json:"cluster"`
+	Kind    string `json:"kind"`
+}
+
+// Reach bases: where potential reach came from.
+const (
+	ReachFollowers  = "followers"
+	ReachSiteVisits = "site_visits"
+)
+
+// EnrichedMention is a mention with the enricher's tags. Everything after
+// Brands is filled by optional steps and absent when its step is off.
 type EnrichedMention struct {
-	Mention    Mention      `json:"mention"`
-	Lang       string       `json:"lang"`
-	Sentiment  Sentiment    `json:"sentiment"`
-	Brands     []BrandMatch `json:"brands"`
-	Reach      uint64       `json:"reach"`
-	EnrichedAt time.Time    `json:"enriched_at"`
+	Mention   Mention      `json:"mention"`
+	Lang      string       `json:"lang"`
+	Sentiment Sentiment    `json:"sentiment"`
+	Brands    []BrandMatch `json:"brands"`
+	Topics    []string     `json:"topics,omitempty"`    // topic queries that matched
+	Campaigns []string     `json:"campaigns,omitempty"` // campaign queries that matched
+
+	Intent        string   `json:"intent,omitempty"`
+	NeedsResponse bool     `json:"needs_response,omitempty"` // a complaint or question to the own brand
+	Crisis        []string `json:"crisis,omitempty"`         // configured crisis terms found
+	OwnAuthor     bool     `json:"own_author,omitempty"`     // written by one of the own accounts
+
+	Hashtags []string `json:"hashtags,omitempty"` // lower case, without '#'
+	Handles  []string `json:"handles,omitempty"`  // lower case, without '@'
+	Links    []Link   `json:"links,omitempty"`
+	Emojis   []string `json:"emojis,omitempty"`
+	Keywords []string `json:"keywords,omitempty"`
+	Entities []Entity `json:"entities,omitempty"`
+
+	Duplicate *Duplicate `json:"duplicate,omitempty"`
+	SpamScore float64    `json:"spam_score,omitempty"` // 0 (clean) to 1 (certainly spam or a bot)
+
+	Reach      uint64    `json:"reach"`
+	ReachBasis string    `json:"reach_basis,omitempty"` // followers | site_visits
+	EnrichedAt time.Time `json:"enriched_at"`
 }
 
 // ID builds the stable event id of an item from its source and native id.

@@ -23,6 +23,9 @@ var mentionsTable = table{
 	columns: []string{"id", "source", "network", "kind", "url", "author_id", "author_handle", "author_followers",
 		"title", "text", "lang", "country", "site", "rating", "likes", "shares", "comments", "reach",
 		"sentiment", "sentiment_label", "brands", "brand_roles", "created_at", "collected_at", "enriched_at",
+		"native_id", "parent_id", "brand_sentiments", "topics", "campaigns", "intent", "needs_response", "crisis",
+		"own_author", "hashtags", "handles", "links", "link_domains", "utm_campaigns", "emojis", "keywords",
+		"entities", "entity_labels", "dup_cluster", "dup_kind", "spam_score", "reach_basis",
 		"kafka_partition", "kafka_offset"},
 	row: func(env event.Envelope) ([]any, error) {
 		var em event.EnrichedMention
@@ -36,12 +39,39 @@ var mentionsTable = table{
 		}
 		names := make([]string, len(em.Brands))
 		roles := make([]string, len(em.Brands))
+		brandSent := make([]float32, len(em.Brands))
 		for i, b := range em.Brands {
 			names[i], roles[i] = b.Name, b.Role
+			brandSent[i] = float32(em.Sentiment.Score)
+			if b.Sentiment != nil {
+				brandSent[i] = float32(b.Sentiment.Score)
+			}
+		}
+		links := make([]string, len(em.Links))
+		domains := make([]string, len(em.Links))
+		var utmCampaigns []string
+		for i, l := range em.Links {
+			links[i], domains[i] = l.URL, l.Domain
+			if l.UTMCampaign != "" {
+				utmCampaigns = append(utmCampaigns, l.UTMCampaign)
+			}
+		}
+		entities := make([]string, len(em.Entities))
+		labels := make([]string, len(em.Entities))
+		for i, e := range em.Entities {
+			entities[i], labels[i] = e.Text, e.Label
+		}
+		var dupCluster, dupKind string
+		if em.Duplicate != nil {
+			dupCluster, dupKind = em.Duplicate.Cluster, em.Duplicate.Kind
 		}
 		return []any{env.ID, env.Source, m.Network, m.Kind, m.URL, m.Author.ID, m.Author.Handle, m.Author.Followers,
 			m.Title, m.Text, em.Lang, m.Country, m.Site, float32(rating), m.Likes, m.Shares, m.Comments, em.Reach,
-			float32(em.Sentiment.Score), em.Sentiment.Label, names, roles, m.CreatedAt, env.CollectedAt, em.EnrichedAt}, nil
+			float32(em.Sentiment.Score), em.Sentiment.Label, names, roles, m.CreatedAt, env.CollectedAt, em.EnrichedAt,
+			m.NativeID, m.ParentID, brandSent, nonNil(em.Topics), nonNil(em.Campaigns), em.Intent, boolU8(em.NeedsResponse),
+			nonNil(em.Crisis), boolU8(em.OwnAuthor), nonNil(em.Hashtags), nonNil(em.Handles), links, domains,
+			nonNil(utmCampaigns), nonNil(em.Emojis), nonNil(em.Keywords), entities, labels, dupCluster, dupKind,
+			float32(em.SpamScore), em.ReachBasis}, nil
 	},
 }
 
@@ -99,6 +129,22 @@ var adSpendTable = table{
 		}
 		return []any{env.ID, env.Source, a.Date, a.Network, a.Campaign, a.Spend, a.Currency, a.Impressions, a.Clicks}, nil
 	},
+}
+
+// nonNil gives array columns an empty array rather than a nil slice, which
+// not every driver accepts.
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func boolU8(b bool) uint8 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // tableFor routes an envelope by its schema.

@@ -16,6 +16,7 @@ import (
 	"github.com/go-viper/mapstructure/v2"
 
 	"github.com/earshot-dev/earshot/alert"
+	"github.com/earshot-dev/earshot/enrich"
 	"github.com/knadh/koanf/parsers/yaml"
 	"github.com/knadh/koanf/providers/env/v2"
 	"github.com/knadh/koanf/providers/rawbytes"
@@ -25,18 +26,18 @@ import (
 
 // Config is the whole of earshot's configuration.
 type Config struct {
-	DataDir    string       `koanf:"data_dir"`
-	Log        Log          `koanf:"log"`
-	HTTP       HTTP         `koanf:"http"`
-	Kafka      Kafka        `koanf:"kafka"`
-	ClickHouse ClickHouse   `koanf:"clickhouse"`
-	Brands     []Brand      `koanf:"brands"`
-	Synthetic  Synthetic    `koanf:"synthetic"`
-	Sources    Sources      `koanf:"sources"`
-	Alerts     alert.Config `koanf:"alerts"`
-	Enrich     Enrich       `koanf:"enrich"`
-	Sink       Sink         `koanf:"sink"`
-	Rollup     Rollup       `koanf:"rollup"`
+	DataDir    string        `koanf:"data_dir"`
+	Log        Log           `koanf:"log"`
+	HTTP       HTTP          `koanf:"http"`
+	Kafka      Kafka         `koanf:"kafka"`
+	ClickHouse ClickHouse    `koanf:"clickhouse"`
+	Brands     []Brand       `koanf:"brands"`
+	Synthetic  Synthetic     `koanf:"synthetic"`
+	Sources    Sources       `koanf:"sources"`
+	Alerts     alert.Config  `koanf:"alerts"`
+	Enrich     enrich.Config `koanf:"enrich"`
+	Sink       Sink          `koanf:"sink"`
+	Rollup     Rollup        `koanf:"rollup"`
 }
 
 // Log sets the logger.
@@ -86,11 +87,6 @@ type Synthetic struct {
 	SpikeFactor float64       `koanf:"spike_factor"` // rate multiplier during the spike
 }
 
-// Enrich configures the enricher.
-type Enrich struct {
-	Languages []string `koanf:"languages"` // detection whitelist, ISO 639-1
-}
-
 // Sink configures the Kafka→ClickHouse sink.
 type Sink struct {
 	BatchSize     int           `koanf:"batch_size"`
@@ -138,7 +134,7 @@ func Default() Config {
 		},
 		Sources: defaultSources(),
 		Alerts:  alert.DefaultConfig(),
-		Enrich:  Enrich{Languages: []string{"en", "id", "es", "pt", "fr", "de"}},
+		Enrich:  enrich.DefaultConfig(),
 		Sink:    Sink{BatchSize: 20000, FlushInterval: time.Second},
 		Rollup:  Rollup{Interval: 15 * time.Second, Lookback: 3 * time.Hour, Currency: "USD"},
 	}
@@ -173,7 +169,9 @@ func Load(path string, environ func() []string) (Config, error) {
 		for _, key := range []string{"brands", "kafka.brokers", "clickhouse.addrs", "enrich.languages",
 			"sources.rss", "sources.appstore", "sources.hackernews", "sources.mastodon", "sources.bluesky",
 			"sources.reddit", "sources.youtube", "sources.webhook",
-			"alerts.windows", "alerts.metrics", "alerts.channels"} {
+			"alerts.windows", "alerts.metrics", "alerts.channels",
+			"enrich.steps", "enrich.topics", "enrich.campaigns", "enrich.crisis", "enrich.own_handles",
+			"enrich.exclude.authors", "enrich.exclude.domains", "enrich.reach.sites"} {
 			if lines.has(key) {
 				k.Delete(key)
 			}

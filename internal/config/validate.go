@@ -72,6 +72,9 @@ func (c Config) Validate() Problems {
 	for _, p := range c.Alerts.Validate() {
 		add("alerts."+p.Key, p.Value, "%s", p.Fix)
 	}
+	for _, p := range c.Enrich.Validate() {
+		add("enrich."+p.Key, p.Value, "%s", p.Fix)
+	}
 	if len(c.Enrich.Languages) == 0 {
 		add("enrich.languages", "[]", "list the ISO 639-1 codes to detect, e.g. [en, id]")
 	}

@@ -254,14 +254,11 @@ func NewEnricher(cfg config.Config) (*enrich.Enricher, error) {
 	for _, b := range cfg.Brands {
 		qs = append(qs, enrich.BrandQuery{Name: b.Name, Role: b.Role, Keywords: b.Keywords, Query: b.Query})
 	}
-	brands, err := enrich.NewBrandMatcher(qs)
+	steps, err := cfg.Enrich.Build(qs)
 	if err != nil {
 		return nil, err
 	}
-	return &enrich.Enricher{
-		Lang: enrich.NewLangDetector(cfg.Enrich.Languages), Scorer: enrich.NewVader(),
-		Brands: brands, Now: time.Now,
-	}, nil
+	return &enrich.Enricher{Steps: steps, Now: time.Now}, nil
 }
 
 // Sink is the Kafka→ClickHouse stage.
