@@ -240,13 +240,77 @@ func Wrap(schema, id, source string, collectedAt time.Time, data any) (Envelope,
 	return Envelope{Schema: schema, ID: id, Source: source, CollectedAt: collectedAt.UTC(), Data: raw}, nil
 }
 
-// Encode marshals an envelope to its wire form.
+// Encode marshals an envelope to its wire form. Data is written as it is
+// when it is compact JSON already (what Wrap makes), rather than compacted
+// again by the JSON encoder, which was a third of a producer's CPU time.
 func (e Envelope) Encode() ([]byte, error) {
-	b, err := json.Marshal(e)
-	if err != nil {
-		return nil, fmt.Errorf("encode envelope %s: %w", e.ID, err)
+	at, err := e.CollectedAt.MarshalJSON()
+	if err != nil || len(e.Data) == 0 || !compact(e.Data) {
+		b, err := json.Marshal(e)
+		if err != nil {
+			return nil, fmt.Errorf("encode envelope %s: %w", e.ID, err)
+		}
+		return b, nil
 	}
-	return b, nil
+	b := make([]byte, 0, len(e.Data)+len(e.Schema)+len(e.ID)+len(e.Source)+80)
+	b = append(b, `{"schema":`...)
+	b = appendString(b, e.Schema)
+	b = append(b, `,"id":`...)
+	b = appendString(b, e.ID)
+	b = append(b, `,"source":`...)
+	b = appendString(b, e.Source)
+	b = append(b, `,"collected_at":`...)
+	b = append(b, at...)
+	b = append(b, `,"data":`...)
+	b = append(b, e.Data...)
+	return append(b, '}'), nil
+}
+
+// compact reports whether raw is a JSON object that encoding/json would
+// copy unchanged: it starts with '{' and holds no insignificant
+// whitespace outside strings. Validity is the producer's: Wrap marshalled
+// it, and Validator.Parse checked it.
+func compact(raw []byte) bool {
+	if raw[0] != '{' {
+		return false
+	}
+	inString, escaped := false, false
+	for _, c := range raw {
+		switch {
+		case escaped:
+			escaped = false
+		case inString:
+			if c == '\\' {
+				escaped = true
+			} else if c == '"' {
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == ' ' || c == '\n' || c == '\t' || c == '\r':
+			return false
+		}
+	}
+	return !inString
+}
+
+// appendString appends s as a JSON string, exactly as encoding/json
+// writes it (HTML-safe escapes, invalid UTF-8 replaced).
+func appendString(b []byte, s string) []byte {
+	simple := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x80 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			simple = false
+			break
+		}
+	}
+	if simple {
+		b = append(b, '"')
+		b = append(b, s...)
+		return append(b, '"')
+	}
+	q, _ := json.Marshal(s) // a string always marshals
+	return append(b, q...)
 }
 
 // Decode unmarshals e.Data into v, which must match e.Schema.

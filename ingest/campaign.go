@@ -55,6 +55,9 @@ func firstLink(text string) string {
 // change length when lowered.
 func linkStart(text string) int {
 	for i := range len(text) {
+		if text[i]|0x20 != 'h' { // a scheme starts with h or H
+			continue
+		}
 		for _, scheme := range []string{"http://", "https://"} {
 			if i+len(scheme) <= len(text) && strings.EqualFold(text[i:i+len(scheme)], scheme) {
 				return i

@@ -3,15 +3,15 @@ package fileimport
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"math"
-	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/earshot-dev/earshot/event"
+	"github.com/earshot-dev/earshot/ingest"
 )
 
 // SourceName is the envelope source of imported events and the prefix of
@@ -59,6 +59,30 @@ func (r *rowValues) set(f field, s string) {
 type converter struct {
 	s   *Spec
 	now time.Time
+	// v, when set, checks each event as it is wrapped, by the Go rules
+	// that mirror the schemas (a tenth of the cost of a schema pass over
+	// the JSON, and what lets an import reach 100k rows/s).
+	v *event.Validator
+}
+
+// wrapEvent wraps data with the kind's schema, checking it when the
+// converter has a validator.
+func (c *converter) wrapEvent(schema, id string, data any) (event.Envelope, *RowError) {
+	var env event.Envelope
+	var err error
+	if c.v != nil {
+		env, err = c.v.WrapChecked(schema, id, SourceName, c.now, data)
+	} else {
+		env, err = event.Wrap(schema, id, SourceName, c.now, data)
+	}
+	if err != nil {
+		var ie *event.InvalidError
+		if errors.As(err, &ie) {
+			return env, &RowError{Reason: schemaReason(err)}
+		}
+		return env, &RowError{Reason: err.Error()}
+	}
+	return env, nil
 }
 
 // fail builds the error of field f.
@@ -166,9 +190,9 @@ func (c *converter) convert(v *rowValues) ([]event.Envelope, *RowError) {
 
 // wrap builds the envelope of data with the id of its natural key.
 func (c *converter) wrap(key string, data any) ([]event.Envelope, *RowError) {
-	env, err := event.Wrap(c.s.Kind.Schema(), c.id(key), SourceName, c.now, data)
-	if err != nil {
-		return nil, &RowError{Reason: err.Error()}
+	env, bad := c.wrapEvent(c.s.Kind.Schema(), c.id(key), data)
+	if bad != nil {
+		return nil, bad
 	}
 	return []event.Envelope{env}, nil
 }
@@ -223,7 +247,7 @@ func (c *converter) postMetrics(v *rowValues) ([]event.Envelope, *RowError) {
 	// The campaign: the configured one, else the utm_campaign of the
 	// first link in the post.
 	if pm.Campaign = c.str(v, fCampaign); pm.Campaign == "" {
-		pm.Campaign = campaignOf(c.str(v, fText))
+		pm.Campaign = ingest.CampaignFromText(c.str(v, fText))
 	}
 	return c.wrap(c.naturalKey(v, pm.Network, pm.Account, pm.PostID), pm)
 }
@@ -231,21 +255,6 @@ func (c *converter) postMetrics(v *rowValues) ([]event.Envelope, *RowError) {
 type countTarget struct {
 	f   field
 	dst *uint64
-}
-
-var linkPattern = regexp.MustCompile(`https?://[^\s"'<>]+`)
-
-// campaignOf returns the utm_campaign of the first link in text.
-func campaignOf(text string) string {
-	link := linkPattern.FindString(text)
-	if link == "" {
-		return ""
-	}
-	u, err := url.Parse(strings.TrimRight(link, ".,;:!?)"))
-	if err != nil {
-		return ""
-	}
-	return u.Query().Get("utm_campaign")
 }
 
 func (c *converter) audience(v *rowValues) ([]event.Envelope, *RowError) {
@@ -323,9 +332,9 @@ func (c *converter) conversions(v *rowValues) ([]event.Envelope, *RowError) {
 		if i == n-1 {
 			cv.Value = math.Max(0, math.Round((value-each*float64(n-1))*100)/100)
 		}
-		env, err := event.Wrap(event.SchemaConversion, c.id(key)+"-"+strconv.FormatUint(i, 10), SourceName, c.now, cv)
-		if err != nil {
-			return nil, &RowError{Reason: err.Error()}
+		env, bad := c.wrapEvent(event.SchemaConversion, c.id(key)+"-"+strconv.FormatUint(i, 10), cv)
+		if bad != nil {
+			return nil, bad
 		}
 		envs = append(envs, env)
 	}

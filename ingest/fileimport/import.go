@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -131,14 +132,26 @@ func (im *Importer) Import(ctx context.Context, path string, o Options) (*Report
 	// (checked: the publisher does not validate them again); a large one
 	// is read again, which keeps memory flat for any file size.
 	if !res.overflow {
+		// Several batches in flight: each Publish waits for the broker's
+		// acknowledgement, and waiting one at a time left the cores idle.
+		// Order between batches does not matter: ids deduplicate and the
+		// latest observation wins by its own timestamp.
+		g, gctx := errgroup.WithContext(ctx)
+		g.SetLimit(publishInFlight)
+		var published atomic.Int64
 		for lo := 0; lo < len(res.kept); lo += im.BatchSize {
 			chunk := res.kept[lo:min(lo+im.BatchSize, len(res.kept))]
-			if err := im.Pub.Publish(ctx, chunk...); err != nil {
-				return rep, fmt.Errorf("publish %d events from %s: %w (events published before this may be in Kafka; import the file again once it is reachable: ids repeat, nothing is counted twice)", len(chunk), path, err)
-			}
-			rep.Published += len(chunk)
+			g.Go(func() error {
+				if err := im.Pub.Publish(gctx, chunk...); err != nil {
+					return fmt.Errorf("publish %d events from %s: %w (events published before this may be in Kafka; import the file again once it is reachable: ids repeat, nothing is counted twice)", len(chunk), path, err)
+				}
+				published.Add(int64(len(chunk)))
+				return nil
+			})
 		}
-		return rep, nil
+		err := g.Wait()
+		rep.Published = int(published.Load())
+		return rep, err
 	}
 	res, err = im.pass(ctx, path, spec, info.Size(), passMode{publish: true, phase: "importing"})
 	if err == nil && len(res.rejected) > 0 {
@@ -173,6 +186,9 @@ type passResult struct {
 	kept                             []event.Envelope
 	overflow                         bool // more than keepLimit events: kept is empty
 }
+
+// publishInFlight is how many batches an import publishes at once.
+const publishInFlight = 4
 
 // rowsPerBatch is how many rows a worker converts at a time.
 const rowsPerBatch = 1000
@@ -230,6 +246,9 @@ func (im *Importer) pass(ctx context.Context, path string, spec *Spec, size int6
 	for range im.Workers {
 		g.Go(func() error {
 			conv := converter{s: spec, now: im.Now()}
+			if mode.validate {
+				conv.v = im.Validator
+			}
 			for batch := range batches {
 				b := im.convertBatch(&conv, rr, batch, mode.validate)
 				published := 0
@@ -299,6 +318,9 @@ func (im *Importer) convertBatch(conv *converter, rr *rowReader, rows []rawRow, 
 		}
 		if bad == nil && validate {
 			for i := range envs {
+				if envs[i].Checked() {
+					continue
+				}
 				if err := im.Validator.Check(&envs[i]); err != nil {
 					bad = &RowError{Reason: schemaReason(err)}
 					break
