@@ -37,6 +37,17 @@ type migration struct {
 // fails halfway, the next run replays the file from the top, so write
 // statements that tolerate that (IF NOT EXISTS, IF EXISTS).
 func Migrate(ctx context.Context, s Store, fsys fs.FS, log *slog.Logger) ([]string, error) {
+	return migrate(ctx, s, fsys, nil, log)
+}
+
+// MigrateCluster is Migrate for a sharded, replicated cluster: each
+// statement runs in the form Cluster.Rewrite gives it, ON CLUSTER, and
+// schema_migrations is replicated to every node.
+func MigrateCluster(ctx context.Context, s Store, fsys fs.FS, c Cluster, log *slog.Logger) ([]string, error) {
+	return migrate(ctx, s, fsys, &c, log)
+}
+
+func migrate(ctx context.Context, s Store, fsys fs.FS, cluster *Cluster, log *slog.Logger) ([]string, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -48,13 +59,35 @@ func Migrate(ctx context.Context, s Store, fsys fs.FS, log *slog.Logger) ([]stri
 	if err != nil {
 		return nil, err
 	}
-	if err := s.Exec(ctx, "CREATE DATABASE IF NOT EXISTS "+quoteIdent(db)); err != nil {
-		return nil, fmt.Errorf("migrate: %w", err)
-	}
+	createDB := "CREATE DATABASE IF NOT EXISTS " + quoteIdent(db)
 	table := quoteIdent(db) + "." + quoteIdent(migrationsTable)
 	// Plain MergeTree with the "ORDER BY" syntax: it exists on 18.16 too.
 	ddl := "CREATE TABLE IF NOT EXISTS " + table +
 		" (version String, checksum String, applied_at DateTime) ENGINE = MergeTree ORDER BY version"
+	if cluster != nil {
+		if cluster.Database == "" {
+			cluster.Database = db
+		}
+		createDB += " ON CLUSTER " + cluster.quotedName()
+		ddl = cluster.migrationsDDL(table)
+		// Rewrite every migration, applied or not: a view or ALTER in a
+		// new migration refers to tables an old one created.
+		tables := map[string]bool{}
+		for i := range migs {
+			var out []string
+			for _, stmt := range migs[i].statements {
+				r, err := cluster.Rewrite(stmt, tables)
+				if err != nil {
+					return nil, fmt.Errorf("migrate: %s: %w", migs[i].file, err)
+				}
+				out = append(out, r...)
+			}
+			migs[i].statements = out
+		}
+	}
+	if err := s.Exec(ctx, createDB); err != nil {
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
 	if err := s.Exec(ctx, ddl); err != nil {
 		return nil, fmt.Errorf("migrate: create %s: %w", migrationsTable, err)
 	}

@@ -25,6 +25,9 @@ type server struct {
 	// tokenOK: insert_deduplication_token exists (22.2+); older servers
 	// reject unknown settings, so we only send it when it will work.
 	tokenOK bool
+	// cluster: tables are Distributed, whose inserts return before the
+	// shards have the rows unless asked to wait.
+	cluster bool
 	log     *slog.Logger
 }
 
@@ -87,6 +90,7 @@ func openServer(ctx context.Context, cfg Config, log *slog.Logger) (*server, err
 		database: cfg.Database,
 		version:  fmt.Sprintf("%d.%d.%d", v.Version.Major, v.Version.Minor, v.Version.Patch),
 		tokenOK:  v.Version.Major > 22 || v.Version.Major == 22 && v.Version.Minor >= 2,
+		cluster:  cfg.Cluster != "",
 		log:      log,
 	}
 	log.Info("ClickHouse server connected", "addrs", cfg.Addrs, "database", cfg.Database,
@@ -186,11 +190,18 @@ func (s *server) Insert(ctx context.Context, table string, columns []string, row
 		return fmt.Errorf("insert: %w", err)
 	}
 	stmt := "INSERT INTO " + quoteIdent(db) + "." + quoteIdent(name) + " " + columnList(columns)
+	settings := clickhouse.Settings{}
 	if token != "" && s.tokenOK {
-		ctx = clickhouse.Context(ctx, clickhouse.WithSettings(clickhouse.Settings{
-			"insert_deduplication_token": token,
-			"optimize_on_insert":         0, // see insertSettings
-		}))
+		settings["insert_deduplication_token"] = token
+		settings["optimize_on_insert"] = 0 // see insertSettings
+	}
+	if s.cluster {
+		// The sink commits Kafka offsets when Insert returns: the rows
+		// must be on their shards by then, not queued on this node.
+		settings["insert_distributed_sync"] = 1
+	}
+	if len(settings) > 0 {
+		ctx = clickhouse.Context(ctx, clickhouse.WithSettings(settings))
 	}
 
 	// Nothing has been sent when PrepareBatch fails, so one retry on a dead

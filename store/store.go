@@ -50,6 +50,7 @@ type Config struct {
 	DataDir            string        // embedded: engine data directory (created if missing)
 	LibPath            string        // embedded: explicit libchdb.so path (else CHDB_LIB_PATH, else search)
 	DialTimeout        time.Duration // server: per-connection dial timeout (default 5s)
+	Cluster            string        // server: tables are Distributed over this cluster (docs/scaling.md)
 }
 
 // ErrLibraryMissing is returned (wrapped) when libchdb cannot be found.
