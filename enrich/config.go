@@ -56,6 +56,9 @@ type Exclude struct {
 type Dedup struct {
 	Window   time.Duration `koanf:"window"`   // how long a mention can be repeated and still be a duplicate
 	Distance int           `koanf:"distance"` // SimHash bits that may differ for a near duplicate (0–16)
+	// MaxEntries bounds the mentions kept for comparison (about 220 bytes
+	// each); the oldest leave first when a busy window would exceed it.
+	MaxEntries int `koanf:"max_entries"`
 }
 
 // Spam configures the bot/spam score.
@@ -91,7 +94,7 @@ func DefaultConfig() Config {
 	return Config{
 		Languages: []string{"en", "id", "es", "pt", "fr", "de"},
 		Steps:     DefaultSteps(),
-		Dedup:     Dedup{Window: 24 * time.Hour, Distance: 3},
+		Dedup:     Dedup{Window: 24 * time.Hour, Distance: 3, MaxEntries: 500_000},
 		Spam:      Spam{Threshold: 0.7},
 		Reach:     ReachConf{VisibilityRatio: 0.01},
 	}
@@ -146,6 +149,9 @@ func (c Config) Validate() []ingest.Problem {
 	if c.Dedup.Distance < 0 || c.Dedup.Distance > 16 {
 		add("dedup.distance", c.Dedup.Distance, "use 0 (exact copies only) to 16; 3 suits reposts with a word changed")
 	}
+	if c.Dedup.MaxEntries < 0 {
+		add("dedup.max_entries", c.Dedup.MaxEntries, "use a positive count such as 500000 (about 110 MB)")
+	}
 	if c.Spam.Threshold < 0 || c.Spam.Threshold > 1 {
 		add("spam.threshold", c.Spam.Threshold, "use a score between 0 and 1, e.g. 0.7")
 	}
@@ -176,13 +182,38 @@ func (c Config) Build(brands []BrandQuery) ([]Step, error) {
 			}
 			s = m
 		case StepSentiment:
-			s = SentimentStep{Scorer: NewVader()}
+			sc, err := NewScorer()
+			if err != nil {
+				return nil, err
+			}
+			// Per-brand sentiment matches sentences with the match step
+			// listed before this one; without it brands get the overall score.
+			s = SentimentStep{Scorer: sc, Match: matchStepIn(steps)}
+		case StepSpam:
+			s = SpamStep{}
+		case StepDedup:
+			s = NewDedupStep(c.Dedup)
 		case StepReach:
-			s = ReachStep{}
+			s = NewReachStep(c.Reach)
+		case StepExclude:
+			s = NewExcludeStep(c.Exclude)
+		case StepIntent:
+			in, err := NewIntentStep(c.Crisis, c.OwnHandles)
+			if err != nil {
+				return nil, err
+			}
+			s = in
+		case StepExtract:
+			ex, err := NewExtractStep()
+			if err != nil {
+				return nil, err
+			}
+			s = ex
+		case StepEntities:
+			// prose's model is English; other languages would get noise.
+			s = NewEntitiesStep("en")
 		default:
-			// Steps not built yet are skipped by name only while their
-			// packages land; Validate already rejects unknown names.
-			continue
+			return nil, fmt.Errorf("enrich.steps: unknown step %q: use one of %s", name, strings.Join(append(DefaultSteps(), StepEntities), ", "))
 		}
 		steps = append(steps, s)
 	}

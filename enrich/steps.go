@@ -103,24 +103,3 @@ func (s *MatchStep) Apply(d *Doc) error {
 	}
 	return nil
 }
-
-// SentimentStep scores the whole text.
-type SentimentStep struct{ Scorer Scorer }
-
-func (SentimentStep) Name() string { return StepSentiment }
-
-func (s SentimentStep) Apply(d *Doc) error {
-	d.Out.Sentiment = s.Scorer.Score(d.Text, d.Out.Lang)
-	return nil
-}
-
-// ReachStep sets potential reach from the author's followers.
-type ReachStep struct{}
-
-func (ReachStep) Name() string { return StepReach }
-
-func (ReachStep) Apply(d *Doc) error {
-	d.Out.Reach = d.Out.Mention.Author.Followers
-	d.Out.ReachBasis = event.ReachFollowers
-	return nil
-}

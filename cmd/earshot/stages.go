@@ -65,10 +65,10 @@ func (a *app) collectCmd() *cobra.Command {
 }
 
 func (a *app) enrichCmd() *cobra.Command {
-	return a.stageCmd("enrich", "Enrich raw mentions: language, sentiment, brand matches", pipeline.Needs{Broker: true},
+	return a.withOffline(a.stageCmd("enrich", "Enrich raw mentions: language, sentiment, brand matches", pipeline.Needs{Broker: true},
 		func(_ context.Context, p *pipeline.Pipeline) (pipeline.Stage, func() error, error) {
 			return p.Enrich(), nil, nil
-		})
+		}))
 }
 
 func (a *app) sinkCmd() *cobra.Command {

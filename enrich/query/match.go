@@ -105,6 +105,57 @@ type expr struct {
 	value   string
 	wild    bool
 	lo, hi  float64
+	// mask is set on an OR of single words (the brand and topic lists
+	// of most queries): the patterns as bits, so the OR is a few ANDs
+	// with the document's pattern bitset.
+	mask []maskWord
+}
+
+// maskWord is one 64-pattern word of a pattern bitset.
+type maskWord struct {
+	w    int32
+	bits uint64
+}
+
+// evalRank orders children by what evaluating them costs.
+func evalRank(e *expr) int {
+	switch e.op {
+	case opField, opRange, opWord:
+		return 0
+	case opOr:
+		if e.mask != nil {
+			return 0
+		}
+		return 2
+	case opNot:
+		return evalRank(e.kids[0])
+	case opAnd:
+		return 2
+	case opPhrase:
+		return 3
+	}
+	return 4 // NEAR
+}
+
+func wordMask(kids []*expr) []maskWord {
+	var ms []maskWord
+	for _, k := range kids {
+		if k.op != opWord {
+			return nil
+		}
+	}
+	for _, k := range kids {
+		id := k.pats[0]
+		w, bit := id>>6, uint64(1)<<(id&63)
+		i := slices.IndexFunc(ms, func(m maskWord) bool { return m.w == w })
+		if i < 0 {
+			ms = append(ms, maskWord{w: w})
+			i = len(ms) - 1
+		}
+		ms[i].bits |= bit
+	}
+	slices.SortFunc(ms, func(a, b maskWord) int { return int(a.w - b.w) })
+	return ms
 }
 
 // table interns patterns.
@@ -158,6 +209,12 @@ func (tb *table) compile(n Node) *expr {
 		for _, c := range nodes {
 			e.kids = append(e.kids, tb.compile(c))
 		}
+		if e.op == opOr {
+			e.mask = wordMask(e.kids)
+		}
+		// AND and OR stop at the first deciding child, so cheap children
+		// go first: a filter or a word lookup before a phrase or NEAR.
+		slices.SortStableFunc(e.kids, func(a, b *expr) int { return evalRank(a) - evalRank(b) })
 		return tb.node(e)
 	case *Not:
 		return tb.node(expr{op: opNot, kids: []*expr{tb.compile(n.Node)}})
@@ -176,7 +233,23 @@ func (tb *table) compile(n Node) *expr {
 type env struct {
 	doc *Document
 	pos [][]int32
+	// hits has bit id set when pos[id] is not empty; nil in Eval.
+	hits []uint64
+	// sc lends span buffers for NEAR operands, reused across documents
+	// (a field of its own, so the document does not escape with them).
+	sc *scratch
 }
+
+func (ev *env) take() []span {
+	if n := len(ev.sc.free); n > 0 {
+		b := ev.sc.free[n-1]
+		ev.sc.free = ev.sc.free[:n-1]
+		return b[:0]
+	}
+	return make([]span, 0, 8)
+}
+
+func (ev *env) give(b []span) { ev.sc.free = append(ev.sc.free, b) }
 
 type span struct{ s, e int32 }
 
@@ -185,7 +258,8 @@ func (ev *env) eval(e *expr) bool {
 	case opWord:
 		return len(ev.pos[e.pats[0]]) > 0
 	case opPhrase:
-		return ev.phrase(e, nil, true) != nil
+		var one [1]span
+		return len(ev.phrase(e, one[:0], true)) > 0
 	case opAnd:
 		for _, k := range e.kids {
 			if !ev.eval(k) {
@@ -194,6 +268,14 @@ func (ev *env) eval(e *expr) bool {
 		}
 		return true
 	case opOr:
+		if e.mask != nil && ev.hits != nil {
+			for _, m := range e.mask {
+				if ev.hits[m.w]&m.bits != 0 {
+					return true
+				}
+			}
+			return false
+		}
 		for _, k := range e.kids {
 			if ev.eval(k) {
 				return true
@@ -203,7 +285,9 @@ func (ev *env) eval(e *expr) bool {
 	case opNot:
 		return !ev.eval(e.kids[0])
 	case opNear:
-		return len(ev.spans(e, nil, true)) > 0
+		sp := ev.spans(e, ev.take(), true)
+		ev.give(sp)
+		return len(sp) > 0
 	case opField:
 		return fieldMatch(e, ev.doc.fieldsNorm[e.field])
 	case opRange:
@@ -246,6 +330,20 @@ func (ev *env) spans(e *expr, dst []span, first bool) []span {
 	case opPhrase:
 		return ev.phrase(e, dst, first)
 	case opOr:
+		if e.mask != nil && ev.hits != nil {
+			for _, m := range e.mask {
+				for b := ev.hits[m.w] & m.bits; b != 0; b &= b - 1 {
+					id := m.w<<6 | int32(bits.TrailingZeros64(b))
+					for _, p := range ev.pos[id] {
+						dst = append(dst, span{p, p})
+						if first {
+							return dst
+						}
+					}
+				}
+			}
+			return dst
+		}
 		for _, k := range e.kids {
 			dst = ev.spans(k, dst, first)
 			if first && len(dst) > 0 {
@@ -253,25 +351,33 @@ func (ev *env) spans(e *expr, dst []span, first bool) []span {
 			}
 		}
 	case opNear:
-		l := ev.spans(e.kids[0], nil, false)
-		if len(l) == 0 {
-			return dst
+		l := ev.spans(e.kids[0], ev.take(), false)
+		if len(l) > 0 {
+			r := ev.spans(e.kids[1], ev.take(), false)
+			dst = near(e, l, r, dst, first)
+			ev.give(r)
 		}
-		r := ev.spans(e.kids[1], nil, false)
-		n := int32(e.n)
-		for _, a := range l {
-			for _, b := range r {
-				ok := false
-				if a.e < b.s {
-					ok = b.s-a.e-1 <= n
-				} else if !e.ordered && b.e < a.s {
-					ok = a.s-b.e-1 <= n
-				}
-				if ok {
-					dst = append(dst, span{min(a.s, b.s), max(a.e, b.e)})
-					if first {
-						return dst
-					}
+		ev.give(l)
+	}
+	return dst
+}
+
+// near appends the spans where a span of l and one of r are at most e.n
+// tokens apart (in order for ONEAR).
+func near(e *expr, l, r, dst []span, first bool) []span {
+	n := int32(e.n)
+	for _, a := range l {
+		for _, b := range r {
+			ok := false
+			if a.e < b.s {
+				ok = b.s-a.e-1 <= n
+			} else if !e.ordered && b.e < a.s {
+				ok = a.s-b.e-1 <= n
+			}
+			if ok {
+				dst = append(dst, span{min(a.s, b.s), max(a.e, b.e)})
+				if first {
+					return dst
 				}
 			}
 		}
@@ -279,8 +385,7 @@ func (ev *env) spans(e *expr, dst []span, first bool) []span {
 	return dst
 }
 
-// phrase appends the spans where the phrase matches. A nil result means
-// none (a match always appends, so with dst == nil the result is non-nil).
+// phrase appends the spans where the phrase matches.
 func (ev *env) phrase(e *expr, dst []span, first bool) []span {
 	p0 := ev.pos[e.pats[0]]
 	if len(p0) == 0 {
@@ -415,7 +520,9 @@ func Eval(n Node, d *Document) bool {
 	e := tb.compile(n)
 	pos := make([][]int32, len(tb.pats))
 	tb.positions(d, pos)
-	return (&env{doc: d, pos: pos}).eval(e)
+	// No pattern bitset: ORs are evaluated kid by kid, the plain way the
+	// Matcher's masks are tested against.
+	return (&env{doc: d, pos: pos, sc: &scratch{}}).eval(e)
 }
 
 // wildKey is the length of the prefix wildcard patterns are indexed by.
@@ -426,11 +533,15 @@ type Matcher struct {
 	names   []string
 	exprs   []*expr
 	tb      table
-	always  []int32   // queries evaluated for every document
-	byPat   [][]int32 // pattern → queries using it
-	exact   [2]map[string][]int32
-	wildPre [2]map[string][]int32 // first 3 bytes of the literal prefix → wildcard patterns
-	wildAny [2][]int32            // wildcard patterns with a prefix shorter than 3 bytes
+	always  []int32      // queries evaluated for every document
+	byPat   [][]int32    // pattern → queries using it
+	exact   [2]termIndex // folded text → literal patterns
+	wildPre [2]termIndex // first 3 bytes of the literal prefix → wildcard patterns
+	// wild2 has bit b0<<8|b1 set for the first two bytes of every key of
+	// wildPre: most tokens start like no wildcard, and a bit test is
+	// cheaper than a lookup.
+	wild2   [2]*[1 << 16 / 64]uint64
+	wildAny [2][]int32 // wildcard patterns with a prefix shorter than 3 bytes
 	hasWild [2]bool
 	pool    sync.Pool
 }
@@ -439,6 +550,8 @@ type scratch struct {
 	pos     [][]int32
 	touched []int32
 	bits    []uint64 // candidate queries
+	hits    []uint64 // patterns found (env.hits)
+	free    [][]span // env.free between documents
 }
 
 // Compile compiles named queries into one Matcher with a shared term index.
@@ -451,9 +564,10 @@ func Compile(named map[string]Node) (*Matcher, error) {
 		m.names = append(m.names, name)
 	}
 	sort.Strings(m.names)
+	var exact, wildPre [2]map[string][]int32
 	for i := range 2 {
-		m.exact[i] = map[string][]int32{}
-		m.wildPre[i] = map[string][]int32{}
+		exact[i] = map[string][]int32{}
+		wildPre[i] = map[string][]int32{}
 	}
 	for qi, name := range m.names {
 		n := named[name]
@@ -485,18 +599,27 @@ func Compile(named map[string]Node) (*Matcher, error) {
 					key = strings.ToLower(p.text)
 				}
 			}
-			m.exact[f][key] = append(m.exact[f][key], int32(id))
+			exact[f][key] = append(exact[f][key], int32(id))
 		case len(p.prefix) < wildKey:
 			m.wildAny[f] = append(m.wildAny[f], int32(id))
 			m.hasWild[f] = true
 		default:
 			key := p.prefix[:wildKey]
-			m.wildPre[f][key] = append(m.wildPre[f][key], int32(id))
+			wildPre[f][key] = append(wildPre[f][key], int32(id))
+			if m.wild2[f] == nil {
+				m.wild2[f] = new([1 << 16 / 64]uint64)
+			}
+			k2 := uint32(key[0])<<8 | uint32(key[1])
+			m.wild2[f][k2>>6] |= 1 << (k2 & 63)
 			m.hasWild[f] = true
 		}
 	}
+	for f := range 2 {
+		m.exact[f], m.wildPre[f] = newTermIndex(exact[f]), newTermIndex(wildPre[f])
+	}
 	m.pool.New = func() any {
-		return &scratch{pos: make([][]int32, len(m.tb.pats)), bits: make([]uint64, (len(m.names)+63)/64)}
+		return &scratch{pos: make([][]int32, len(m.tb.pats)), bits: make([]uint64, (len(m.names)+63)/64),
+			hits: make([]uint64, (len(m.tb.pats)+63)/64)}
 	}
 	return m, nil
 }
@@ -574,7 +697,7 @@ func (m *Matcher) MatchAppend(dst []string, d *Document) []string {
 			sc.bits[q>>6] |= 1 << (q & 63)
 		}
 	}
-	ev := env{doc: d, pos: sc.pos}
+	ev := env{doc: d, pos: sc.pos, hits: sc.hits, sc: sc}
 	for w, word := range sc.bits {
 		for word != 0 {
 			q := w<<6 | bits.TrailingZeros64(word)
@@ -587,6 +710,7 @@ func (m *Matcher) MatchAppend(dst []string, d *Document) []string {
 	}
 	for _, id := range sc.touched {
 		sc.pos[id] = sc.pos[id][:0]
+		sc.hits[id>>6] = 0
 	}
 	sc.touched = sc.touched[:0]
 	m.pool.Put(sc)
@@ -596,16 +720,17 @@ func (m *Matcher) MatchAppend(dst []string, d *Document) []string {
 func (m *Matcher) hit(sc *scratch, id int32, i int) {
 	if len(sc.pos[id]) == 0 {
 		sc.touched = append(sc.touched, id)
+		sc.hits[id>>6] |= 1 << (id & 63)
 	}
 	sc.pos[id] = append(sc.pos[id], int32(i))
 }
 
 func (m *Matcher) scan(sc *scratch, ts *tokens, f int) {
-	exact, wild := m.exact[f], m.hasWild[f]
+	exact, wild := &m.exact[f], m.hasWild[f]
 	for i := range ts.toks {
 		t := &ts.toks[i]
 		norm := ts.normOf(t)
-		for _, id := range exact[norm] {
+		for _, id := range exact.get(norm) {
 			if m.tb.pats[id].matches(ts, t, norm) {
 				m.hit(sc, id, i)
 			}
@@ -613,8 +738,8 @@ func (m *Matcher) scan(sc *scratch, ts *tokens, f int) {
 		if !wild {
 			continue
 		}
-		if len(norm) >= wildKey {
-			for _, id := range m.wildPre[f][norm[:wildKey]] {
+		if w2 := m.wild2[f]; w2 != nil && len(norm) >= wildKey && w2[(uint32(norm[0])<<8|uint32(norm[1]))>>6]&(1<<(norm[1]&63)) != 0 {
+			for _, id := range m.wildPre[f].get(norm[:wildKey]) {
 				if m.tb.pats[id].matches(ts, t, norm) {
 					m.hit(sc, id, i)
 				}

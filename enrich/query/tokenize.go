@@ -16,7 +16,9 @@ type Token struct {
 }
 
 // itok is a token as offsets: into the source (orig) and into the folded
-// text (norm). It holds no pointers, so token slices cost the GC nothing.
+// text (norm). ns < 0 means the token is its own normal form (lower-case
+// ASCII, most tokens of most posts): norm is then src[os:oe], and nothing
+// was copied. It holds no pointers, so token slices cost the GC nothing.
 type itok struct {
 	ns, ne, os, oe int32
 	kind           TermKind
@@ -28,7 +30,12 @@ type tokens struct {
 	toks      []itok
 }
 
-func (ts *tokens) normOf(t *itok) string { return ts.norm[t.ns:t.ne] }
+func (ts *tokens) normOf(t *itok) string {
+	if t.ns < 0 {
+		return ts.src[t.os:t.oe]
+	}
+	return ts.norm[t.ns:t.ne]
+}
 func (ts *tokens) origOf(t *itok) string { return ts.src[t.os:t.oe] }
 
 // Document is what queries match against. Prepare (or the first Match)
@@ -109,6 +116,31 @@ var asciiWord = func() (t [128]bool) {
 	return t
 }()
 
+// Byte classes inside a word, so the inner loop of lex does one table
+// load per byte.
+const (
+	cBreak byte = 0 // ends the word
+	cLower byte = 1 // a-z, 0-9, _ (and * ? in query phrases)
+	cUpper byte = 2 // A-Z: the word must be folded
+	cHigh  byte = 4 // a byte of a multi-byte character: decode it
+)
+
+var wordClass, wildClass = func() (w, q [256]byte) {
+	for c := range 256 {
+		switch {
+		case c >= utf8.RuneSelf:
+			w[c] = cHigh
+		case 'A' <= c && c <= 'Z':
+			w[c] = cUpper
+		case asciiWord[c]:
+			w[c] = cLower
+		}
+	}
+	q = w
+	q['*'], q['?'] = cLower, cLower
+	return w, q
+}()
+
 func isWordRune(r rune, wild bool) bool {
 	if r < utf8.RuneSelf {
 		return asciiWord[r] || wild && (r == '*' || r == '?')
@@ -153,9 +185,17 @@ func lex(s string, wild bool) tokens {
 	if s == "" {
 		return ts
 	}
-	ts.toks = make([]itok, 0, len(s)/5+1)
+	// Tokens are about as many as the spaces; punctuation inside words
+	// (it's, coca-cola) adds a few.
+	n := strings.Count(s, " ")
+	ts.toks = make([]itok, 0, n+n/4+2)
+	// Only tokens that change when folded are written to nb; it is grown
+	// on the first such token.
 	var nb strings.Builder
-	nb.Grow(len(s))
+	cls := &wordClass
+	if wild {
+		cls = &wildClass
+	}
 	i := 0
 	for i < len(s) {
 		if c := s[i]; c < utf8.RuneSelf && !asciiWord[c] && c != '#' && c != '@' && !(wild && (c == '*' || c == '?')) {
@@ -165,11 +205,17 @@ func lex(s string, wild bool) tokens {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == 'h' || r == 'H' || r == 'w' || r == 'W' {
 			if n := urlLen(s[i:]); n > 0 {
-				ns := nb.Len()
-				for _, r := range s[i : i+n] {
-					nb.WriteRune(unicode.ToLower(r))
+				u := s[i : i+n]
+				if isLowerASCII(u) {
+					ts.toks = append(ts.toks, itok{ns: -1, ne: -1, os: int32(i), oe: int32(i + n), kind: URL})
+				} else {
+					grow(&nb, len(s)-i)
+					ns := nb.Len()
+					for _, r := range u {
+						nb.WriteRune(unicode.ToLower(r))
+					}
+					ts.toks = append(ts.toks, itok{ns: int32(ns), ne: int32(nb.Len()), os: int32(i), oe: int32(i + n), kind: URL})
 				}
-				ts.toks = append(ts.toks, itok{ns: int32(ns), ne: int32(nb.Len()), os: int32(i), oe: int32(i + n), kind: URL})
 				i += n
 				continue
 			}
@@ -193,13 +239,14 @@ func lex(s string, wild bool) tokens {
 			continue
 		}
 		j := start
-		plain := true // ASCII without upper case: already folded
+		var seen byte // byte classes met: cUpper or cHigh mean not plain
 		for j < len(s) {
-			if c := s[j]; c < utf8.RuneSelf {
-				if !asciiWord[c] && !(wild && (c == '*' || c == '?')) {
-					break
-				}
-				plain = plain && (c < 'A' || c > 'Z')
+			k := cls[s[j]]
+			if k == cBreak {
+				break
+			}
+			seen |= k
+			if k != cHigh {
 				j++
 				continue
 			}
@@ -207,16 +254,16 @@ func lex(s string, wild bool) tokens {
 			if !isWordRune(r, wild) {
 				break
 			}
-			plain = false
 			j += size
 		}
 		i = j
-		ns := nb.Len()
-		if plain {
-			nb.WriteString(s[start:j])
-		} else {
-			foldTo(&nb, s[start:j])
+		if seen&(cUpper|cHigh) == 0 { // ASCII without upper case: already folded
+			ts.toks = append(ts.toks, itok{ns: -1, ne: -1, os: int32(start), oe: int32(j), kind: kind})
+			continue
 		}
+		grow(&nb, len(s)-start)
+		ns := nb.Len()
+		foldTo(&nb, s[start:j])
 		if nb.Len() == ns { // only combining marks
 			continue
 		}
@@ -224,6 +271,23 @@ func lex(s string, wild bool) tokens {
 	}
 	ts.norm = nb.String()
 	return ts
+}
+
+// grow makes room for the folded rest of a text on the first write: one
+// allocation, as folding rarely lengthens a text.
+func grow(b *strings.Builder, rest int) {
+	if b.Cap() == 0 {
+		b.Grow(rest + 8)
+	}
+}
+
+func isLowerASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || 'A' <= c && c <= 'Z' {
+			return false
+		}
+	}
+	return true
 }
 
 // foldTo writes fold(s) to b.
@@ -280,8 +344,26 @@ func fold(s string) string {
 	return b.String()
 }
 
+// plainValue reports whether v is already a normal value: lower-case
+// ASCII letters, digits and _ . - only (no space, @, scheme or path).
+func plainValue(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '_' || c == '.' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
 // normValue normalizes a keyword field value, of a query or a document.
 func normValue(field, v string) string {
+	if plainValue(v) && (field != FieldSite || !strings.HasPrefix(v, "www.")) {
+		return v // the common case: a lower-case handle or bare domain
+	}
+	return normValueFull(field, v)
+}
+
+func normValueFull(field, v string) string {
 	v = fold(strings.TrimSpace(v))
 	if strings.ContainsFunc(v, unicode.IsSpace) {
 		v = strings.Join(strings.Fields(v), " ")
