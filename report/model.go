@@ -21,7 +21,7 @@ type Report struct {
 	// Daily series of the month, one point per day (days without data are
 	// present with zero counts; a whole series without data is in Missing).
 	Mentions       []DailyMentions
-	ShareOfVoice   []DailyShare    // one point per day × brand (own and competitors)
+	ShareOfVoice   []DailyShare     // one point per day × brand (own and competitors)
 	Followers      []DailyFollowers // one point per day × network × account
 	NetworkEngage  []NetworkEngagement
 	CampaignTotals []Campaign
@@ -179,3 +179,38 @@ type Sentence struct {
 	KPI  KPI    // the KPI the sentence is about
 	Rank int    // 1 = the biggest change
 }
+
+// KPI keys Gather produces, in display order. Renderers translate each;
+// Qualifier names the competitor (sov_mentions) or the network (followers,
+// followers_growth, followers_growth_pct) when it is not empty.
+const (
+	KeyMentions                  = "mentions"
+	KeyPotentialReach            = "potential_reach"
+	KeyUniqueReach               = "unique_reach"
+	KeyShareOfVoice              = "sov_mentions" // Qualifier "": the own brand; else that competitor's share
+	KeyNetSentiment              = "net_sentiment"
+	KeyFollowers                 = "followers"
+	KeyFollowersGrowth           = "followers_growth"
+	KeyFollowersGrowthPct        = "followers_growth_pct"
+	KeyPostsPublished            = "posts_published"
+	KeyImpressions               = "impressions"
+	KeyPostReach                 = "post_reach"
+	KeyEngagement                = "engagement"
+	KeyEngagementRate            = "engagement_rate" // by reach
+	KeyWebsiteClicks             = "website_clicks"
+	KeyConversions               = "conversions"
+	KeyConversionValue           = "conversion_value"
+	KeyAdSpend                   = "ad_spend"
+	KeyToolCost                  = "tool_cost"
+	KeyROI                       = "roi"
+	KeyEngagementRateImpressions = "engagement_rate_impressions" // appendix
+	KeyEngagementRateFollowers   = "engagement_rate_followers"   // appendix
+)
+
+// Missing keys, beside those listed on Missing.
+const (
+	// MissingOtherCurrency: money in a currency other than Report.Currency
+	// exists for the month and is left out (nothing is converted);
+	// Qualifier is that currency.
+	MissingOtherCurrency = "other_currency"
+)

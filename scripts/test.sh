@@ -32,6 +32,8 @@ need clickhouse-server clickhouse-server
 need clickhouse-client clickhouse-client
 need docker-compose docker-compose
 need promtool prometheus
+need pdftoppm poppler-utils
+need pdftotext poppler-utils
 bash scripts/install-libchdb.sh
 
 ch_dir=$(mktemp -d "${TMPDIR:-/tmp}/earshot-ch.XXXXXX")

@@ -35,7 +35,7 @@ and the single-stage commands scale each part out.`,
 			if err != nil {
 				return err
 			}
-			stages := []pipeline.Stage{p.Enrich(), p.Sink(), p.Rollup(), alerts}
+			stages := []pipeline.Stage{p.Enrich(), p.Sink(), p.Rollup(), alerts, p.Report()}
 			srcs, closeDeps, err := sources(cmd.Context(), p)
 			if err != nil {
 				return err
