@@ -3,7 +3,7 @@
 GO ?= go
 BIN := bin/earshot
 
-.PHONY: demo test build libchdb bench fuzz lint clean
+.PHONY: demo test build libchdb bench fuzz lint clean dashboards
 
 ## demo: install the embedded engine if needed, build, run the one-minute demo
 demo: build
@@ -26,6 +26,10 @@ bench: libchdb
 ## fuzz: a short run of every fuzz target
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./event/
+
+## dashboards: regenerate dashboards/json from the Go code in dashboards/gen
+dashboards:
+	$(GO) run ./dashboards/gen -out dashboards/json
 
 lint:
 	test -z "$$(gofmt -l .)"

@@ -8,6 +8,8 @@ package dashboards
 
 import "embed"
 
+//go:generate go run ./gen -out json
+
 // Files holds provisioning/datasources/*.yaml, provisioning/dashboards/*.yaml
 // and json/*.json, with those paths.
 //
@@ -20,3 +22,10 @@ const DatasourceUID = "earshot-clickhouse"
 
 // DatasourceType is the Grafana plugin id of the ClickHouse data source.
 const DatasourceType = "grafana-clickhouse-datasource"
+
+// PrometheusUID is the uid of the provisioned Prometheus data source, which
+// the pipeline-health dashboard reads earshot's own metrics from.
+const PrometheusUID = "earshot-prometheus"
+
+// PrometheusType is the Grafana plugin id of the Prometheus data source.
+const PrometheusType = "prometheus"

@@ -8,6 +8,8 @@ type DatasourceFile struct {
 		Name           string         `yaml:"name"`
 		UID            string         `yaml:"uid"`
 		Type           string         `yaml:"type"`
+		URL            string         `yaml:"url"`
+		IsDefault      bool           `yaml:"isDefault"`
 		JSONData       map[string]any `yaml:"jsonData"`
 		SecureJSONData map[string]any `yaml:"secureJsonData"`
 	} `yaml:"datasources"`

@@ -1,0 +1,151 @@
+package main
+
+import (
+	"slices"
+	"strings"
+)
+
+// listening answers "what are people saying about the brand?": volume and
+// sentiment over time, the mentions that reach most people, what they talk
+// about (hashtags, terms), in which languages and where.
+func listening() *dashboard {
+	d := newDashboard("earshot-listening", "earshot — listening",
+		"Mentions of one brand: volume and sentiment over time, the mentions with the largest reach, top hashtags and terms, languages and sources.",
+		"now-7d", "social-listening")
+	d.Templating.List = []variable{
+		brandVariable(),
+		networkVariable(mentionNetworks),
+		campaignVariable(`
+			SELECT DISTINCT arrayJoin(campaigns) AS campaign
+			FROM mentions FINAL
+			WHERE $__timeFilter_ms(created_at)
+			ORDER BY campaign`, refreshOnTimeRange),
+	}
+	// Panels over mentions read the fact table (hashtags, terms, text); the
+	// campaign filter only applies there: the hourly rollup has no campaign.
+	mentionsWhere := `$__timeFilter_ms(created_at)
+		  AND ` + hasBrand + `
+		  AND ` + networkFilter + `
+		  AND ` + campaignsFilter
+
+	l := d.layout()
+	l.add(timeseries("Mentions over time", "Mentions of the brand per time bucket and network (mentions_hourly).", "short", `
+		SELECT
+		  $__timeInterval(hour) AS time,
+		  network,
+		  sum(mentions) AS mentions
+		FROM mentions_hourly FINAL
+		WHERE $__timeFilter(hour)
+		  AND network != 'all'
+		  AND `+inBrand+`
+		  AND `+networkFilter+`
+		GROUP BY time, network
+		ORDER BY time, network`).stacked(true), 12, 8)
+	sent := timeseries("Sentiment over time", "Positive, neutral and negative mentions of the brand per time bucket (mentions_hourly).", "short", `
+		SELECT
+		  $__timeInterval(hour) AS time,
+		  sum(positive) AS positive,
+		  sum(neutral) AS neutral,
+		  sum(negative) AS negative
+		FROM mentions_hourly FINAL
+		WHERE $__timeFilter(hour)
+		  AND network != 'all'
+		  AND `+inBrand+`
+		  AND `+networkFilter+`
+		GROUP BY time
+		ORDER BY time`).stacked(true)
+	for name, color := range map[string]string{"positive": "green", "neutral": "text", "negative": "red"} {
+		sent.FieldConfig.Overrides = append(sent.FieldConfig.Overrides, override{
+			Matcher:    matcher{ID: "byName", Options: name},
+			Properties: []property{{ID: "color", Value: defaults("mode", "fixed", "fixedColor", color)}},
+		})
+	}
+	sortOverrides(sent)
+	l.add(sent, 12, 8)
+
+	l.add(timeseries("Net sentiment over time", "(positive − negative) ÷ all × 100 per time bucket, from sums (never an average of hourly values).", "none", `
+		SELECT
+		  $__timeInterval(hour) AS time,
+		  round(100 * (toInt64(sum(positive)) - toInt64(sum(negative))) / nullIf(sum(mentions), 0), 1) AS net_sentiment
+		FROM mentions_hourly FINAL
+		WHERE $__timeFilter(hour)
+		  AND network != 'all'
+		  AND `+inBrand+`
+		  AND `+networkFilter+`
+		GROUP BY time
+		ORDER BY time`), 12, 7)
+	l.add(pieChart("Languages", "Mentions of the brand per language (mentions; empty when unknown).", "mentions", `
+		SELECT
+		  if(lang = '', 'unknown', lang) AS language,
+		  count() AS mentions
+		FROM mentions FINAL
+		WHERE `+mentionsWhere+`
+		GROUP BY language
+		ORDER BY mentions DESC
+		LIMIT 12`), 6, 7)
+	l.add(barGauge("Sources", "Mentions of the brand per collector (source) and network.", "short", "mentions", `
+		SELECT
+		  concat(source, ' / ', network) AS source,
+		  count() AS mentions
+		FROM mentions FINAL
+		WHERE `+mentionsWhere+`
+		GROUP BY source, network
+		ORDER BY mentions DESC
+		LIMIT 15`), 6, 7)
+
+	l.add(table("Top mentions by reach", "The brand's mentions with the largest potential reach (author followers), with their engagement.", `
+		SELECT
+		  created_at AS time,
+		  network,
+		  author_handle AS author,
+		  author_followers AS reach,
+		  likes + shares + comments AS engagement,
+		  sentiment_label AS sentiment,
+		  text,
+		  url
+		FROM mentions FINAL
+		WHERE `+mentionsWhere+`
+		ORDER BY author_followers DESC, created_at DESC
+		LIMIT 50`).sentimentColors("sentiment").withLink("url", "Open mention"), 24, 10)
+
+	l.add(barGauge("Top hashtags", "Hashtags in the brand's mentions, by the number of mentions using them.", "short", "mentions", `
+		SELECT
+		  hashtag,
+		  count() AS mentions
+		FROM mentions FINAL
+		ARRAY JOIN hashtags AS hashtag
+		WHERE `+mentionsWhere+`
+		GROUP BY hashtag
+		ORDER BY mentions DESC, hashtag
+		LIMIT 20`), 8, 10)
+	l.add(barGauge("Top terms", "Keywords the enricher extracted from the brand's mentions, by the number of mentions using them.", "short", "mentions", `
+		SELECT
+		  term,
+		  count() AS mentions
+		FROM mentions FINAL
+		ARRAY JOIN keywords AS term
+		WHERE `+mentionsWhere+`
+		GROUP BY term
+		ORDER BY mentions DESC, term
+		LIMIT 20`), 8, 10)
+	l.add(table("Top hashtags by sentiment", "Hashtags of the brand's mentions with their net sentiment: which conversations are good or bad news.", `
+		SELECT
+		  hashtag,
+		  count() AS mentions,
+		  round(100 * (countIf(sentiment_label = 'positive') - countIf(sentiment_label = 'negative')) / count(), 1) AS net_sentiment
+		FROM mentions FINAL
+		ARRAY JOIN hashtags AS hashtag
+		WHERE `+mentionsWhere+`
+		GROUP BY hashtag
+		ORDER BY mentions DESC, hashtag
+		LIMIT 20`), 8, 10)
+	return d
+}
+
+// sortOverrides orders overrides by field name: they come from a map, and
+// the output must not change from run to run.
+func sortOverrides(p *panel) {
+	slices.SortFunc(p.FieldConfig.Overrides, func(a, b override) int {
+		return strings.Compare(a.Matcher.Options, b.Matcher.Options)
+	})
+}
