@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	gojson "github.com/goccy/go-json"
 )
 
 // Schema names, one per event kind and version. The name travels in the
@@ -233,7 +235,7 @@ func ID(source, nativeID string) string { return source + ":" + nativeID }
 
 // Wrap marshals data into an envelope.
 func Wrap(schema, id, source string, collectedAt time.Time, data any) (Envelope, error) {
-	raw, err := json.Marshal(data)
+	raw, err := gojson.Marshal(data)
 	if err != nil {
 		return Envelope{}, fmt.Errorf("encode %s %s: %w", schema, id, err)
 	}

@@ -156,8 +156,9 @@ func BenchmarkWrapChecked(b *testing.B) {
 	})
 }
 
-// TestEncodeMatchesEncodingJSON keeps the hand-written envelope encoding
-// byte-identical to encoding/json's, whatever the strings hold.
+// TestEncodeMatchesEncodingJSON keeps Wrap's data and the hand-written
+// envelope encoding byte-identical to encoding/json's, whatever the
+// strings hold.
 func TestEncodeMatchesEncodingJSON(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
 	for i := range 5000 {
@@ -165,6 +166,11 @@ func TestEncodeMatchesEncodingJSON(t *testing.T) {
 		env, err := Wrap(schema, pick(r, edgeStrings)+"<&>\"\\\t\u2028", pick(r, edgeStrings), pick(r, edgeTimes), data)
 		if err != nil {
 			continue
+		}
+		// Wrap marshals with goccy/go-json for speed; its bytes must be
+		// encoding/json's.
+		if std, _ := json.Marshal(data); string(std) != string(env.Data) {
+			t.Fatalf("event %d: Wrap data\n got  %s\n want %s", i, env.Data, std)
 		}
 		if r.IntN(4) == 0 {
 			env.Data = []byte(" {\"a\" : [1, 2]}\n") // not compact: the slow path must compact it
