@@ -39,12 +39,13 @@ var mentionsTable = table{
 		}
 		names := make([]string, len(em.Brands))
 		roles := make([]string, len(em.Brands))
-		brandSent := make([]float32, len(em.Brands))
+		// []float64: the store encodes no []float32; the column is Float32.
+		brandSent := make([]float64, len(em.Brands))
 		for i, b := range em.Brands {
 			names[i], roles[i] = b.Name, b.Role
-			brandSent[i] = float32(em.Sentiment.Score)
+			brandSent[i] = em.Sentiment.Score
 			if b.Sentiment != nil {
-				brandSent[i] = float32(b.Sentiment.Score)
+				brandSent[i] = b.Sentiment.Score
 			}
 		}
 		links := make([]string, len(em.Links))

@@ -1,0 +1,76 @@
+package rollup
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// The SELECTs of the materialized views of schema/0007_listening_views.sql,
+// with the source left open: the views read each inserted block of
+// mentions, a rebuild reads mentions FINAL over a window. A test holds the
+// two to the same results.
+const (
+	mentions5mSelect = `SELECT toStartOfFiveMinutes(toDateTime(created_at, 'UTC')) AS bucket, brand, role, network,
+       countState() AS mentions, uniqState(author_id) AS authors, sumState(reach) AS reach,
+       sumState(likes + shares + comments) AS engagement,
+       sumState(toUInt64(sentiment_label = 'positive')) AS positive,
+       sumState(toUInt64(sentiment_label = 'neutral')) AS neutral,
+       sumState(toUInt64(sentiment_label = 'negative')) AS negative
+FROM %s
+ARRAY JOIN brands AS brand, brand_roles AS role
+GROUP BY bucket, brand, role, network`
+	termsDailySelect = `SELECT toDate(created_at) AS day, brand, network, t.1 AS kind, t.2 AS term, countState() AS mentions, sumState(reach) AS reach,
+       sumState(toUInt64(sentiment_label = 'positive')) AS positive, sumState(toUInt64(sentiment_label = 'negative')) AS negative
+FROM %s
+ARRAY JOIN brands AS brand
+ARRAY JOIN arrayFilter(x -> x.2 != '', arrayConcat(
+    arrayMap(h -> ('hashtag', h), arrayDistinct(hashtags)),
+    arrayMap(k -> ('keyword', k), arrayDistinct(keywords)),
+    arrayMap(d -> ('domain', toString(d)), arrayDistinct(link_domains)),
+    [('lang', toString(lang)), ('source', toString(source))])) AS t
+GROUP BY day, brand, network, kind, term`
+)
+
+// viewTargets are the tables the materialized views fill, with the column
+// their window is cut on.
+var viewTargets = []struct {
+	table, timeCol, sel string
+}{
+	{"mentions_5m", "bucket", mentions5mSelect},
+	{"mention_terms_daily", "day", termsDailySelect},
+}
+
+// RebuildViews recomputes the view tables for every UTC day touching
+// [from, to) from each mention's latest version: it deletes the days' rows and inserts
+// them again. That drops whatever the views counted that the facts no
+// longer hold: erased mentions, and the double counts of items collected
+// twice. Rows the views add for those days between the delete and the
+// insert would be counted twice, so rebuild days the sink is no longer
+// writing to (erasure, backfill), not the live ones.
+func (j *Job) RebuildViews(ctx context.Context, from, to time.Time) error {
+	from, to = from.UTC(), to.UTC()
+	if !from.Before(to) {
+		return nil
+	}
+	dFrom, dTo := day(from), ceil(to, 24*time.Hour)
+	// Each mention's latest version among the days' rows, as FINAL would
+	// pick it: the highest enriched_at, on a tie the later Kafka offset
+	// (the later insert; one id always lands in one partition).
+	src := fmt.Sprintf(`(SELECT * FROM mentions
+    WHERE created_at >= toDateTime64('%s', 3, 'UTC') AND created_at < toDateTime64('%s', 3, 'UTC')
+    ORDER BY id, enriched_at DESC, kafka_offset DESC LIMIT 1 BY id)`,
+		dFrom.Format(sqlTime), dTo.Format(sqlTime))
+	for _, v := range viewTargets {
+		del := fmt.Sprintf("ALTER TABLE %s DELETE WHERE %s >= toDateTime('%s', 'UTC') AND %s < toDateTime('%s', 'UTC') SETTINGS mutations_sync = 2",
+			v.table, v.timeCol, dFrom.Format(sqlTime), v.timeCol, dTo.Format(sqlTime))
+		if err := j.Store.Exec(ctx, del); err != nil {
+			return fmt.Errorf("rebuild %s %s..%s: delete: %w", v.table, dFrom.Format(time.DateOnly), dTo.Format(time.DateOnly), err)
+		}
+		ins := "INSERT INTO " + v.table + " " + fmt.Sprintf(v.sel, src)
+		if err := j.Store.Exec(ctx, ins); err != nil {
+			return fmt.Errorf("rebuild %s %s..%s: insert: %w", v.table, dFrom.Format(time.DateOnly), dTo.Format(time.DateOnly), err)
+		}
+	}
+	return nil
+}
