@@ -56,7 +56,7 @@ embedded broker and an embedded ClickHouse engine, keeping data in data_dir.`,
 	root.AddCommand(
 		a.initCmd(), a.migrateCmd(), a.sqlCmd(), a.demoCmd(), a.runCmd(),
 		a.collectCmd(), a.enrichCmd(), a.sinkCmd(), a.rollupCmd(), a.alertCmd(), a.deadletterCmd(),
-		a.importCmd(), a.queryCmd(),
+		a.importCmd(), a.queryCmd(), a.reportCmd(), a.eraseCmd(), a.evalCmd(),
 	)
 	return root
 }

@@ -2,32 +2,46 @@ package main
 
 import (
 	"fmt"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/earshot-dev/earshot/internal/config"
+	"github.com/earshot-dev/earshot/internal/pipeline"
 	"github.com/earshot-dev/earshot/schema"
 	"github.com/earshot-dev/earshot/store"
 )
 
 func (a *app) migrateCmd() *cobra.Command {
-	return &cobra.Command{
+	var printCluster string
+	cmd := &cobra.Command{
 		Use:   "migrate",
 		Short: "Apply the ClickHouse schema migrations (also done at every start)",
-		Args:  cobra.NoArgs,
+		Long: "Apply the ClickHouse schema migrations. With clickhouse.cluster set, tables are created ON CLUSTER\n" +
+			"as replicated local tables behind Distributed tables (docs/scaling.md).",
+		Example: "  earshot migrate\n  earshot migrate --print-cluster earshot   # show the cluster DDL, connect to nothing",
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := a.load()
 			if err != nil {
 				return err
+			}
+			if printCluster != "" {
+				stmts, err := store.ClusterSchema(schema.Migrations, store.Cluster{Name: printCluster, Database: cfg.ClickHouse.Database})
+				if err != nil {
+					return err
+				}
+				for _, s := range stmts {
+					fmt.Fprintf(a.stdout, "%s;\n\n", s)
+				}
+				return nil
 			}
 			st, err := a.openStore(cmd, cfg)
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			applied, err := store.Migrate(cmd.Context(), st, schema.Migrations, a.logger(cfg))
+			applied, err := pipeline.Migrate(cmd.Context(), st, cfg, a.logger(cfg))
 			if err != nil {
 				return err
 			}
@@ -39,6 +53,8 @@ func (a *app) migrateCmd() *cobra.Command {
 			return nil
 		},
 	}
+	cmd.Flags().StringVar(&printCluster, "print-cluster", "", "print the schema as it would be created on this cluster, and exit")
+	return cmd
 }
 
 func (a *app) sqlCmd() *cobra.Command {
@@ -76,9 +92,5 @@ func (a *app) sqlCmd() *cobra.Command {
 }
 
 func (a *app) openStore(cmd *cobra.Command, cfg config.Config) (store.Store, error) {
-	return store.Open(cmd.Context(), store.Config{
-		Addrs: cfg.ClickHouse.Addrs, Database: cfg.ClickHouse.Database,
-		Username: cfg.ClickHouse.Username, Password: cfg.ClickHouse.Password,
-		DataDir: filepath.Join(cfg.DataDir, "clickhouse"), LibPath: cfg.ClickHouse.LibPath,
-	}, a.logger(cfg))
+	return store.Open(cmd.Context(), pipeline.StoreConfig(cfg), a.logger(cfg))
 }

@@ -17,6 +17,8 @@ import (
 
 	"github.com/earshot-dev/earshot/alert"
 	"github.com/earshot-dev/earshot/enrich"
+	"github.com/earshot-dev/earshot/report"
+	"github.com/earshot-dev/earshot/rollup"
 	"github.com/knadh/koanf/parsers/yaml"
 	"github.com/knadh/koanf/providers/env/v2"
 	"github.com/knadh/koanf/providers/rawbytes"
@@ -26,18 +28,20 @@ import (
 
 // Config is the whole of earshot's configuration.
 type Config struct {
-	DataDir    string        `koanf:"data_dir"`
-	Log        Log           `koanf:"log"`
-	HTTP       HTTP          `koanf:"http"`
-	Kafka      Kafka         `koanf:"kafka"`
-	ClickHouse ClickHouse    `koanf:"clickhouse"`
-	Brands     []Brand       `koanf:"brands"`
-	Synthetic  Synthetic     `koanf:"synthetic"`
-	Sources    Sources       `koanf:"sources"`
-	Alerts     alert.Config  `koanf:"alerts"`
-	Enrich     enrich.Config `koanf:"enrich"`
-	Sink       Sink          `koanf:"sink"`
-	Rollup     Rollup        `koanf:"rollup"`
+	DataDir    string           `koanf:"data_dir"`
+	Log        Log              `koanf:"log"`
+	HTTP       HTTP             `koanf:"http"`
+	Kafka      Kafka            `koanf:"kafka"`
+	ClickHouse ClickHouse       `koanf:"clickhouse"`
+	Brands     []Brand          `koanf:"brands"`
+	Synthetic  Synthetic        `koanf:"synthetic"`
+	Sources    Sources          `koanf:"sources"`
+	Alerts     alert.Config     `koanf:"alerts"`
+	Enrich     enrich.Config    `koanf:"enrich"`
+	Sink       Sink             `koanf:"sink"`
+	Rollup     Rollup           `koanf:"rollup"`
+	Retention  rollup.Retention `koanf:"retention"`
+	Report     report.Config    `koanf:"report"`
 }
 
 // Log sets the logger.
@@ -67,6 +71,9 @@ type ClickHouse struct {
 	Username string   `koanf:"username"`
 	Password string   `koanf:"password"`
 	LibPath  string   `koanf:"lib_path"`
+	// Cluster, when set, creates the schema ON CLUSTER: replicated local
+	// tables behind Distributed tables (docs/scaling.md).
+	Cluster string `koanf:"cluster"`
 }
 
 // Brand is a named listening query: the own brand or a competitor.
@@ -137,6 +144,7 @@ func Default() Config {
 		Enrich:  enrich.DefaultConfig(),
 		Sink:    Sink{BatchSize: 20000, FlushInterval: time.Second},
 		Rollup:  Rollup{Interval: 15 * time.Second, Lookback: 3 * time.Hour, Currency: "USD"},
+		Report:  report.DefaultConfig(),
 	}
 }
 
@@ -171,7 +179,8 @@ func Load(path string, environ func() []string) (Config, error) {
 			"sources.reddit", "sources.youtube", "sources.webhook",
 			"alerts.windows", "alerts.metrics", "alerts.channels",
 			"enrich.steps", "enrich.topics", "enrich.campaigns", "enrich.crisis", "enrich.own_handles",
-			"enrich.exclude.authors", "enrich.exclude.domains", "enrich.reach.sites"} {
+			"enrich.exclude.authors", "enrich.exclude.domains", "enrich.reach.sites",
+			"report.formats", "report.email.to"} {
 			if lines.has(key) {
 				k.Delete(key)
 			}

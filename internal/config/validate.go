@@ -53,6 +53,12 @@ func (c Config) Validate() Problems {
 			add(fmt.Sprintf("clickhouse.addrs[%d]", i), a, "use host:port of the native protocol such as clickhouse:9000, or no addrs for the embedded engine")
 		}
 	}
+	if c.ClickHouse.Cluster != "" && c.ClickHouse.Embedded() {
+		add("clickhouse.cluster", c.ClickHouse.Cluster, "the embedded engine is one node: set clickhouse.addrs to the cluster's servers, or leave cluster empty")
+	}
+	if c.ClickHouse.Cluster != "" && !identifier(c.ClickHouse.Cluster) {
+		add("clickhouse.cluster", c.ClickHouse.Cluster, "use the cluster's name from the servers' remote_servers (letters, digits, '_')")
+	}
 	if !identifier(c.ClickHouse.Database) {
 		add("clickhouse.database", c.ClickHouse.Database, "use letters, digits and '_' only, e.g. earshot")
 	}
@@ -74,6 +80,12 @@ func (c Config) Validate() Problems {
 	}
 	for _, p := range c.Enrich.Validate() {
 		add("enrich."+p.Key, p.Value, "%s", p.Fix)
+	}
+	for _, p := range c.Retention.Validate() {
+		add("retention."+p.Key, p.Value, "%s", p.Fix)
+	}
+	for _, p := range c.Report.Validate() {
+		add("report."+p.Key, p.Value, "%s", p.Fix)
 	}
 	if len(c.Enrich.Languages) == 0 {
 		add("enrich.languages", "[]", "list the ISO 639-1 codes to detect, e.g. [en, id]")

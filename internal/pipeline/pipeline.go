@@ -22,6 +22,8 @@ import (
 	"github.com/earshot-dev/earshot/ingest/synthetic"
 	"github.com/earshot-dev/earshot/internal/config"
 	"github.com/earshot-dev/earshot/internal/telemetry"
+	"github.com/earshot-dev/earshot/report"
+	"github.com/earshot-dev/earshot/report/render"
 	"github.com/earshot-dev/earshot/rollup"
 	"github.com/earshot-dev/earshot/schema"
 	"github.com/earshot-dev/earshot/store"
@@ -124,17 +126,12 @@ func (p *Pipeline) openBus(ctx context.Context) error {
 
 func (p *Pipeline) openStore(ctx context.Context) error {
 	cfg := p.Cfg
-	sc := store.Config{
-		Addrs: cfg.ClickHouse.Addrs, Database: cfg.ClickHouse.Database,
-		Username: cfg.ClickHouse.Username, Password: cfg.ClickHouse.Password,
-		DataDir: filepath.Join(cfg.DataDir, "clickhouse"), LibPath: cfg.ClickHouse.LibPath,
-	}
-	st, err := store.Open(ctx, sc, p.Log)
+	st, err := store.Open(ctx, StoreConfig(cfg), p.Log)
 	if err != nil {
 		return err
 	}
 	p.Store = st
-	applied, err := store.Migrate(ctx, st, schema.Migrations, p.Log)
+	applied, err := Migrate(ctx, st, cfg, p.Log)
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
@@ -142,6 +139,34 @@ func (p *Pipeline) openStore(ctx context.Context) error {
 		p.Log.Info("migrations applied", "versions", applied)
 	}
 	return nil
+}
+
+// StoreConfig is the store the configuration names.
+func StoreConfig(cfg config.Config) store.Config {
+	return store.Config{
+		Addrs: cfg.ClickHouse.Addrs, Database: cfg.ClickHouse.Database,
+		Username: cfg.ClickHouse.Username, Password: cfg.ClickHouse.Password,
+		DataDir: filepath.Join(cfg.DataDir, "clickhouse"), LibPath: cfg.ClickHouse.LibPath,
+		Cluster: cfg.ClickHouse.Cluster,
+	}
+}
+
+// Migrate applies the schema: single-node, or ON CLUSTER with replicated
+// local tables and Distributed tables when clickhouse.cluster is set.
+func Migrate(ctx context.Context, st store.Store, cfg config.Config, log *slog.Logger) ([]string, error) {
+	if c := cfg.ClickHouse.Cluster; c != "" {
+		return store.MigrateCluster(ctx, st, schema.Migrations, store.Cluster{Name: c, Database: cfg.ClickHouse.Database}, log)
+	}
+	applied, err := store.Migrate(ctx, st, schema.Migrations, log)
+	if err != nil {
+		return applied, err
+	}
+	// Retention follows the config at every start; on a cluster the TTLs
+	// belong on the local tables ON CLUSTER, which ApplyRetention does not do yet.
+	if _, err := rollup.ApplyRetention(ctx, st, cfg.Retention, log); err != nil {
+		return applied, err
+	}
+	return applied, nil
 }
 
 // Close stops what Open started.
@@ -334,4 +359,38 @@ func (p *Pipeline) Alert() (Stage, error) {
 		return Stage{}, err
 	}
 	return Stage{Name: "alert", Run: j.Run}, nil
+}
+
+// ReportBrand is the brand the monthly report is about: report.brand, or
+// else the first own brand.
+func (p *Pipeline) ReportBrand() string {
+	if p.Cfg.Report.Brand != "" {
+		return p.Cfg.Report.Brand
+	}
+	for _, b := range p.Cfg.Brands {
+		if b.Role == event.RoleOwn {
+			return b.Name
+		}
+	}
+	return ""
+}
+
+// ReportRenderers are the report's formats (report cannot import its own
+// renderers: they import it).
+func ReportRenderers() report.Renderers {
+	return report.Renderers{PDF: render.PDF, HTML: render.HTML, XLSX: render.XLSX, CSV: render.CSV}
+}
+
+// Report is the monthly report schedule; with report.schedule empty it
+// ends at once and the other stages run on.
+func (p *Pipeline) Report() Stage {
+	return Stage{Name: "report", Run: func(ctx context.Context) error {
+		if p.Cfg.Report.Schedule == "" {
+			return nil
+		}
+		s := &report.Scheduler{Store: p.Store, Cfg: p.Cfg.Report, Brand: p.ReportBrand(),
+			Gather: report.Options{Currency: p.Cfg.Rollup.Currency}, Render: ReportRenderers(),
+			Log: p.Log.With("stage", "report")}
+		return s.Run(ctx)
+	}}
 }
