@@ -18,7 +18,7 @@ const (
        sumState(toUInt64(sentiment_label = 'neutral')) AS neutral,
        sumState(toUInt64(sentiment_label = 'negative')) AS negative
 FROM %s
-ARRAY JOIN brands AS brand, brand_roles AS role
+ARRAY JOIN brands AS brand, arrayResize(brand_roles, length(brands)) AS role
 GROUP BY bucket, brand, role, network`
 	termsDailySelect = `SELECT toDate(created_at) AS day, brand, network, t.1 AS kind, t.2 AS term, countState() AS mentions, sumState(reach) AS reach,
        sumState(toUInt64(sentiment_label = 'positive')) AS positive, sumState(toUInt64(sentiment_label = 'negative')) AS negative

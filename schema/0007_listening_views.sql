@@ -16,6 +16,9 @@
 -- and stay exact; `earshot erase` rebuilds the buckets it touches from
 -- mentions FINAL. docs/metrics.md has the definitions.
 
+-- brand_roles is resized to brands: the sink always writes both alike, but
+-- a view that failed on one odd row would fail every insert into mentions.
+
 -- Per brand x network x 5 minutes.
 CREATE TABLE IF NOT EXISTS mentions_5m
 (
@@ -47,7 +50,7 @@ SELECT toStartOfFiveMinutes(toDateTime(created_at, 'UTC')) AS bucket, brand, rol
        sumState(toUInt64(sentiment_label = 'neutral')) AS neutral,
        sumState(toUInt64(sentiment_label = 'negative')) AS negative
 FROM mentions FINAL
-ARRAY JOIN brands AS brand, brand_roles AS role
+ARRAY JOIN brands AS brand, arrayResize(brand_roles, length(brands)) AS role
 GROUP BY bucket, brand, role, network;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS mentions_5m_mv TO mentions_5m AS
@@ -58,7 +61,7 @@ SELECT toStartOfFiveMinutes(toDateTime(created_at, 'UTC')) AS bucket, brand, rol
        sumState(toUInt64(sentiment_label = 'neutral')) AS neutral,
        sumState(toUInt64(sentiment_label = 'negative')) AS negative
 FROM mentions
-ARRAY JOIN brands AS brand, brand_roles AS role
+ARRAY JOIN brands AS brand, arrayResize(brand_roles, length(brands)) AS role
 GROUP BY bucket, brand, role, network;
 
 -- Top terms per brand, network and day: kind is hashtag, keyword, domain
