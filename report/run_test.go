@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/earshot-dev/earshot/internal/smtptest"
+
 	"github.com/xuri/excelize/v2"
 
 	"github.com/earshot-dev/earshot/report"
@@ -261,8 +263,8 @@ FROM roi_monthly FINAL WHERE brand = 'Acme' AND currency = '` + currency + `'`
 // attachments arrive whole.
 func TestRunEmail(t *testing.T) {
 	report.LoadFixture(t)
-	srv := startSMTP(t)
-	host, port := srv.hostPort(t)
+	srv := smtptest.Start(t)
+	host, port := srv.HostPort(t)
 	e := report.Email{Host: host, Port: port, From: "earshot <reports@example.com>", To: []string{"boss@example.com", "analyst@example.com"},
 		Subject: "{brand} report {month}"}
 	res, err := report.Run(context.Background(), report.TestStore, report.Job{
@@ -275,7 +277,7 @@ func TestRunEmail(t *testing.T) {
 	if !res.Emailed || len(res.Saved) != 0 {
 		t.Errorf("emailed %v, saved %v", res.Emailed, res.Saved)
 	}
-	mails := srv.received()
+	mails := srv.Received()
 	if len(mails) != 1 {
 		t.Fatalf("%d mails arrived, want 1", len(mails))
 	}
@@ -323,9 +325,9 @@ func TestRunEmail(t *testing.T) {
 // server, and leaves the directory delivery standing.
 func TestRunEmailRefused(t *testing.T) {
 	report.LoadFixture(t)
-	srv := startSMTP(t)
-	srv.refuse("550 no such mailbox")
-	host, port := srv.hostPort(t)
+	srv := smtptest.Start(t)
+	srv.Refuse("550 no such mailbox")
+	host, port := srv.HostPort(t)
 	out := t.TempDir()
 	res, err := report.Run(context.Background(), report.TestStore, report.Job{
 		Brand: "Acme", Month: report.FixtureMonth, Formats: []string{report.FormatCSV}, Lang: "en", OutDir: out,

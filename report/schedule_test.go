@@ -8,11 +8,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/earshot-dev/earshot/internal/smtptest"
+
 	"github.com/earshot-dev/earshot/report"
 )
 
-func scheduler(t *testing.T, srv *smtpServer, out string, now time.Time) *report.Scheduler {
-	host, port := srv.hostPort(t)
+func scheduler(t *testing.T, srv *smtptest.Server, out string, now time.Time) *report.Scheduler {
+	host, port := srv.HostPort(t)
 	cfg := report.DefaultConfig()
 	cfg.Schedule, cfg.Timezone, cfg.Formats, cfg.OutDir = "0 8 1 * *", "Asia/Jakarta", []string{report.FormatCSV}, out
 	cfg.Email = report.Email{Host: host, Port: port, From: "reports@example.com", To: []string{"boss@example.com"}}
@@ -34,8 +36,8 @@ func deliveries(t *testing.T) []string {
 func TestSchedulerOncePerMonth(t *testing.T) {
 	report.LoadFixture(t)
 	jakarta, _ := time.LoadLocation("Asia/Jakarta")
-	srv := startSMTP(t)
-	srv.refuse("451 try again later")
+	srv := smtptest.Start(t)
+	srv.Refuse("451 try again later")
 	out := t.TempDir()
 	csvDir := filepath.Join(out, "earshot-acme-2026-10-csv")
 	tick := time.Date(2026, 11, 1, 8, 0, 0, 0, jakarta) // 01:00 UTC
@@ -54,14 +56,14 @@ func TestSchedulerOncePerMonth(t *testing.T) {
 
 	// Restarted, the server accepting again: only e-mail is retried. The
 	// directory is not written again (removing it shows that).
-	srv.refuse("250 OK")
+	srv.Refuse("250 OK")
 	if err := os.RemoveAll(csvDir); err != nil {
 		t.Fatal(err)
 	}
 	if err := scheduler(t, srv, out, tick).Tick(ctx, tick); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(srv.received()); n != 1 {
+	if n := len(srv.Received()); n != 1 {
 		t.Fatalf("%d mails, want 1", n)
 	}
 	if _, err := os.Stat(csvDir); !os.IsNotExist(err) {
@@ -77,7 +79,7 @@ func TestSchedulerOncePerMonth(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n := len(srv.received()); n != 1 {
+	if n := len(srv.Received()); n != 1 {
 		t.Errorf("%d mails after restarts, want 1", n)
 	}
 
@@ -86,7 +88,7 @@ func TestSchedulerOncePerMonth(t *testing.T) {
 	if err := scheduler(t, srv, out, next).Tick(ctx, next); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(srv.received()); n != 2 {
+	if n := len(srv.Received()); n != 2 {
 		t.Errorf("%d mails after the December tick, want 2", n)
 	}
 	if _, err := os.Stat(filepath.Join(out, "earshot-acme-2026-11-csv", "kpis.csv")); err != nil {
@@ -98,7 +100,7 @@ func TestSchedulerOncePerMonth(t *testing.T) {
 // scheduler delivers that tick's month, once, and then waits.
 func TestSchedulerCatchesUp(t *testing.T) {
 	report.LoadFixture(t)
-	srv := startSMTP(t)
+	srv := smtptest.Start(t)
 	out := t.TempDir()
 	now := time.Date(2026, 11, 20, 3, 0, 0, 0, time.UTC) // the Nov 1 tick was missed
 	for range 2 {                                        // started twice: the second start sends nothing
@@ -125,7 +127,7 @@ func TestSchedulerCatchesUp(t *testing.T) {
 	if got := deliveries(t); !slices.Equal(got, []string{"2026-10-01 Acme dir", "2026-10-01 Acme email"}) {
 		t.Errorf("deliveries %v", got)
 	}
-	if n := len(srv.received()); n != 1 {
+	if n := len(srv.Received()); n != 1 {
 		t.Errorf("%d mails, want 1", n)
 	}
 }

@@ -13,9 +13,11 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/earshot-dev/earshot/internal/smtptest"
 )
 
-func emailTo(t *testing.T, srv *smtpServer) Email {
+func emailTo(t *testing.T, srv *smtptest.Server) Email {
 	t.Helper()
 	host, port, err := net.SplitHostPort(srv.Addr)
 	if err != nil {
@@ -68,7 +70,7 @@ func TestEmail(t *testing.T) {
 	if err := e.Notify(context.Background(), a); err != nil {
 		t.Fatal(err)
 	}
-	got := srv.received()
+	got := srv.Received()
 	if len(got) != 1 {
 		t.Fatalf("server got %d messages, want 1", len(got))
 	}
@@ -129,7 +131,7 @@ func TestEmailThreadsOneSpike(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	got := srv.received()
+	got := srv.Received()
 	if len(got) != 2 {
 		t.Fatalf("got %d messages, want 2", len(got))
 	}
@@ -175,7 +177,7 @@ func TestEmailFailures(t *testing.T) {
 			if retry, _ := retryable(err); retry == tt.permanent {
 				t.Errorf("error %v: retryable = %v, want %v", err, retry, !tt.permanent)
 			}
-			if len(srv.received()) != 0 {
+			if len(srv.Received()) != 0 {
 				t.Errorf("a message was delivered")
 			}
 		})
