@@ -158,6 +158,11 @@ func (c Config) Validate() []ingest.Problem {
 	if c.Reach.VisibilityRatio < 0 || c.Reach.VisibilityRatio > 1 {
 		add("reach.visibility_ratio", c.Reach.VisibilityRatio, "use a share between 0 and 1, e.g. 0.01")
 	}
+	for i, d := range c.Exclude.Domains {
+		if configDomain(d) == "" {
+			add(fmt.Sprintf("exclude.domains[%d]", i), d, "use a domain such as spam.example.com (a URL or a leading '.' is fine too)")
+		}
+	}
 	for i, s := range c.Reach.Sites {
 		if strings.TrimSpace(s.Domain) == "" || strings.Contains(s.Domain, "/") {
 			add(fmt.Sprintf("reach.sites[%d].domain", i), s.Domain, "use a bare domain such as news.example.com")

@@ -1,7 +1,7 @@
 package enrich
 
 import (
-	"syscall"
+	"slices"
 	"testing"
 	"time"
 
@@ -74,7 +74,7 @@ func BenchmarkExclude(b *testing.B) {
 		docs[i] = NewDoc("b:1", "b", m)
 	}
 	b.ReportAllocs()
-	cpu := processCPU()
+	cpu := procCPU()
 	for i := 0; b.Loop(); i++ {
 		if err := s.Apply(docs[i%len(docs)]); err != nil {
 			b.Fatal(err)
@@ -83,20 +83,11 @@ func BenchmarkExclude(b *testing.B) {
 	reportStepCPU(b, cpu)
 }
 
-// processCPU reads the CPU time of the process, user and system.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 // reportStepCPU reports CPU time per mention and the mentions per second
 // of one core it implies, besides the wall-clock ns/op: on a machine
 // shared with other jobs the wall clock measures the neighbours too.
 func reportStepCPU(b *testing.B, start time.Duration) {
-	per := float64(processCPU()-start) / float64(b.N)
+	per := float64(procCPU()-start) / float64(b.N)
 	b.ReportMetric(per, "cpu-ns/op")
 	if per > 0 {
 		b.ReportMetric(1e9/per, "mentions/cpu-s")
@@ -114,4 +105,16 @@ func FuzzExclude(f *testing.F) {
 			t.Fatalf("%q: %v", v, err)
 		}
 	})
+}
+
+func TestValidateExcludeDomains(t *testing.T) {
+	c := DefaultConfig()
+	c.Exclude.Domains = []string{"spam.example.com", "https://www.ads.example/x", "http://", " "}
+	var keys []string
+	for _, p := range c.Validate() {
+		keys = append(keys, p.Key)
+	}
+	if want := []string{"exclude.domains[2]", "exclude.domains[3]"}; !slices.Equal(keys, want) {
+		t.Fatalf("problems at %v, want %v", keys, want)
+	}
 }
