@@ -9,7 +9,6 @@ import (
 	"runtime/pprof"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -412,17 +411,6 @@ func TestDedupSerialInStage(t *testing.T) {
 	}
 }
 
-// cpuClock reads the process CPU time. Benchmarks report CPU per
-// operation besides wall time, which on a shared machine measures the
-// neighbours more than the code.
-func cpuClock() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 func benchTexts(r *rand.Rand, n, words int) []string {
 	vocab := make([]string, 20000)
 	syl := []string{"ka", "lo", "mi", "ne", "ru", "ta", "bi", "so", "de", "wu", "pa", "gi", "ho", "ze", "fa", "ti", "an", "el", "or", "us"}
@@ -468,11 +456,11 @@ func BenchmarkDedup(b *testing.B) {
 		apply()
 	}
 	b.ReportAllocs()
-	cpu := cpuClock()
+	cpu := procCPU()
 	for b.Loop() {
 		apply()
 	}
-	b.ReportMetric(float64(cpuClock()-cpu)/float64(b.N), "cpu-ns/op")
+	b.ReportMetric(float64(procCPU()-cpu)/float64(b.N), "cpu-ns/op")
 }
 
 // BenchmarkDedupFull measures a lookup and insert with a full window of
@@ -509,7 +497,7 @@ func BenchmarkDedupFull(b *testing.B) {
 	fresh := benchTexts(r, 4096, 25)
 	b.ReportAllocs()
 	i := 0
-	cpu := cpuClock()
+	cpu := procCPU()
 	pprof.Do(context.Background(), pprof.Labels("phase", "window-full"), func(context.Context) {
 		for b.Loop() {
 			d := &Doc{ID: ids[i%entries] + "b", Text: fresh[i%len(fresh)]} // new ids: each call inserts and evicts
@@ -520,7 +508,7 @@ func BenchmarkDedupFull(b *testing.B) {
 			i++
 		}
 	})
-	b.ReportMetric(float64(cpuClock()-cpu)/float64(b.N), "cpu-ns/op")
+	b.ReportMetric(float64(procCPU()-cpu)/float64(b.N), "cpu-ns/op")
 	b.ReportMetric(perEntry, "B/entry")
 	runtime.KeepAlive(ids)
 }

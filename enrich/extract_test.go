@@ -263,7 +263,7 @@ func BenchmarkExtract(b *testing.B) {
 		docs[i] = NewDoc("b:1", "b", m)
 	}
 	b.ReportAllocs()
-	cpu := processCPU()
+	cpu := procCPU()
 	for i := 0; b.Loop(); i++ {
 		d := docs[i%len(docs)]
 		d.Out = event.EnrichedMention{Mention: d.Out.Mention, Lang: "en"}

@@ -328,7 +328,7 @@ func BenchmarkIntent(b *testing.B) {
 		docs[i].Query()
 	}
 	b.ReportAllocs()
-	cpu := processCPU()
+	cpu := procCPU()
 	for i := 0; b.Loop(); i++ {
 		d := docs[i%len(docs)]
 		d.Out.Crisis = nil

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/earshot-dev/earshot/rollup"
 	"github.com/earshot-dev/earshot/store"
 )
 
@@ -54,11 +55,6 @@ func (o Options) withDefaults() Options {
 // partition comes from its created_at, which a re-collected or re-enriched
 // copy (same id) keeps: two copies never sit in different partitions.
 const finalInPartitions = "do_not_merge_across_partitions_select_final = 1"
-
-// socialNetworks are the networks whose conversions and spend count towards
-// ROI; it must stay equal to the list in rollup/business.go, which fills
-// roi_monthly, so the campaign table adds up to the ROI figures.
-var socialNetworks = []string{"facebook", "instagram", "linkedin", "x", "youtube", "mastodon", "bluesky", "reddit"}
 
 // Gather reads brand's month (the UTC calendar month holding month) and
 // the month before from the rollup tables, plus the mentions table for
@@ -797,7 +793,7 @@ SELECT 's', toStartOfMonth(day) AS m, count() FROM ad_spend_daily FINAL WHERE %[
 	}
 
 	// Ad clicks count as website clicks in every currency: a click has none.
-	social := "('" + strings.Join(socialNetworks, "', '") + "')"
+	social := rollup.SocialNetworks
 	rows, err = g.query(ctx, fmt.Sprintf(`SELECT toStartOfMonth(day) AS m, sum(clicks)
 FROM ad_spend_daily FINAL
 WHERE network IN %s AND %s

@@ -63,9 +63,11 @@ func utmNetworkExpr(col string) string {
         lowerUTF8(trimBoth(toString(%[1]s))))`, col)
 }
 
-// socialNetworks are the networks whose conversions and spend count towards
-// ROI: paid search, e-mail and referrals are not social media's doing.
-const socialNetworks = `('facebook', 'instagram', 'linkedin', 'x', 'youtube', 'mastodon', 'bluesky', 'reddit')`
+// SocialNetworks is the SQL tuple of the networks whose conversions and
+// spend count towards ROI: paid search, e-mail and referrals are not social
+// media's doing. The monthly report filters with the same list, so its
+// campaign table adds up to roi_monthly.
+const SocialNetworks = `('facebook', 'instagram', 'linkedin', 'x', 'youtube', 'mastodon', 'bluesky', 'reddit')`
 
 // moneyExpr turns a Float64 amount into Decimal(18, 4) through its shortest
 // decimal text: converting the float directly truncates, so 19.99 (stored as
@@ -194,7 +196,7 @@ WHERE month >= toDate('%[1]s') AND month < toDate('%[2]s')
 		from.Format(time.DateOnly), to.Format(time.DateOnly),
 		strings.Join(months, ", "), strings.Join(brands, ", "),
 		businessString(currency), moneyExpr("toFloat64("+cost+")"),
-		moneyExpr("value"), utmNetworkExpr("utm_source"), socialNetworks,
+		moneyExpr("value"), utmNetworkExpr("utm_source"), SocialNetworks,
 		moneyExpr("spend"), utmNetworkExpr("network")), nil
 }
 
