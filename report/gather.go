@@ -167,6 +167,28 @@ func dateWindow(col string, from, to time.Time) string {
 }
 
 // isPrev tells which month a toStartOfMonth value belongs to.
+// monthCounts runs q, whose rows are (first day of month, count), and
+// sets dst for the month and the month before; what names the count in
+// errors.
+func (g *gatherer) monthCounts(ctx context.Context, q, what string, dst *pair) error {
+	rows, err := g.query(ctx, q, 2)
+	if err != nil {
+		return err
+	}
+	for _, row := range rows {
+		prev, err := g.isPrev(row[0])
+		if err != nil {
+			return err
+		}
+		n, err := strconv.ParseUint(row[1], 10, 64)
+		if err != nil {
+			return fmt.Errorf("%s %q: %w", what, row[1], err)
+		}
+		dst.set(prev, float64(n))
+	}
+	return nil
+}
+
 func (g *gatherer) isPrev(day string) (bool, error) {
 	d, err := time.Parse(time.DateOnly, day)
 	if err != nil {
@@ -209,7 +231,7 @@ GROUP BY m`, b, window("hour", g.prev, g.next)), 5)
 	}
 	// Unique reach over a month: each author once, with the largest reach
 	// any of their mentions had. Hourly unique reach cannot be added up.
-	rows, err = g.query(ctx, fmt.Sprintf(`SELECT m, sum(r)
+	if err := g.monthCounts(ctx, fmt.Sprintf(`SELECT m, sum(r)
 FROM
 (
     SELECT toStartOfMonth(created_at) AS m, author_id, max(reach) AS r
@@ -218,20 +240,8 @@ FROM
     GROUP BY m, author_id
 )
 GROUP BY m
-SETTINGS %s`, b, window("created_at", g.prev, g.next), finalInPartitions), 2)
-	if err != nil {
+SETTINGS %s`, b, window("created_at", g.prev, g.next), finalInPartitions), "unique reach", &g.uniqueReach); err != nil {
 		return err
-	}
-	for _, row := range rows {
-		prev, err := g.isPrev(row[0])
-		if err != nil {
-			return err
-		}
-		v, err := strconv.ParseUint(row[1], 10, 64)
-		if err != nil {
-			return fmt.Errorf("unique reach %q: %w", row[1], err)
-		}
-		g.uniqueReach.set(prev, float64(v))
 	}
 
 	rows, err = g.query(ctx, fmt.Sprintf(`SELECT toDate(hour) AS d, sum(mentions), sum(positive), sum(neutral), sum(negative),
@@ -794,23 +804,11 @@ SELECT 's', toStartOfMonth(day) AS m, count() FROM ad_spend_daily FINAL WHERE %[
 
 	// Ad clicks count as website clicks in every currency: a click has none.
 	social := rollup.SocialNetworks
-	rows, err = g.query(ctx, fmt.Sprintf(`SELECT toStartOfMonth(day) AS m, sum(clicks)
+	if err := g.monthCounts(ctx, fmt.Sprintf(`SELECT toStartOfMonth(day) AS m, sum(clicks)
 FROM ad_spend_daily FINAL
 WHERE network IN %s AND %s
-GROUP BY m`, social, dateWindow("day", g.prev, g.next)), 2)
-	if err != nil {
+GROUP BY m`, social, dateWindow("day", g.prev, g.next)), "ad clicks", &g.adClicks); err != nil {
 		return err
-	}
-	for _, row := range rows {
-		prev, err := g.isPrev(row[0])
-		if err != nil {
-			return err
-		}
-		n, err := strconv.ParseUint(row[1], 10, 64)
-		if err != nil {
-			return fmt.Errorf("ad clicks %q: %w", row[1], err)
-		}
-		g.adClicks.set(prev, float64(n))
 	}
 
 	rows, err = g.query(ctx, fmt.Sprintf(`SELECT campaign, sum(spend), sum(clicks), sum(conversions), sum(value)

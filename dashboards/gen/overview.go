@@ -24,33 +24,9 @@ func overview() *dashboard {
 
 	l := d.layout()
 	l.add(kpi("Mentions", "Mentions of the brand in the range (mentions_hourly), and the change against the previous period.",
-		"short", "vs_previous_pct", "percent", `
-		SELECT
-		  cur AS mentions,
-		  round(100 * (toFloat64(cur) - prev) / nullIf(prev, 0), 1) AS vs_previous_pct
-		FROM
-		(
-		  SELECT sumIf(mentions, hour >= $__fromTime) AS cur, sumIf(mentions, hour < $__fromTime) AS prev
-		  FROM mentions_hourly FINAL
-		  WHERE hour >= `+previousFrom+` AND hour <= $__toTime
-		    AND network != 'all'
-		    AND `+inBrand+`
-		    AND `+networkFilter+`
-		)`), 4, 4)
+		"short", "vs_previous_pct", "percent", hourlyVsPrevious("mentions")), 4, 4)
 	l.add(kpi("Potential reach", "Σ author followers over the brand's mentions (an author posting twice counts twice), and the change against the previous period.",
-		"short", "vs_previous_pct", "percent", `
-		SELECT
-		  cur AS potential_reach,
-		  round(100 * (toFloat64(cur) - prev) / nullIf(prev, 0), 1) AS vs_previous_pct
-		FROM
-		(
-		  SELECT sumIf(potential_reach, hour >= $__fromTime) AS cur, sumIf(potential_reach, hour < $__fromTime) AS prev
-		  FROM mentions_hourly FINAL
-		  WHERE hour >= `+previousFrom+` AND hour <= $__toTime
-		    AND network != 'all'
-		    AND `+inBrand+`
-		    AND `+networkFilter+`
-		)`), 4, 4)
+		"short", "vs_previous_pct", "percent", hourlyVsPrevious("potential_reach")), 4, 4)
 	l.add(kpi("Net sentiment", "(positive − negative) ÷ all mentions × 100 of the brand, and the change in points against the previous period.",
 		"none", "vs_previous_points", "none", `
 		SELECT
@@ -234,3 +210,22 @@ func overview() *dashboard {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// hourlyVsPrevious is a KPI query over mentions_hourly: the sum of col in
+// the range and its change in percent against the previous period of the
+// same length.
+func hourlyVsPrevious(col string) string {
+	return `
+		SELECT
+		  cur AS ` + col + `,
+		  round(100 * (toFloat64(cur) - prev) / nullIf(prev, 0), 1) AS vs_previous_pct
+		FROM
+		(
+		  SELECT sumIf(` + col + `, hour >= $__fromTime) AS cur, sumIf(` + col + `, hour < $__fromTime) AS prev
+		  FROM mentions_hourly FINAL
+		  WHERE hour >= ` + previousFrom + ` AND hour <= $__toTime
+		    AND network != 'all'
+		    AND ` + inBrand + `
+		    AND ` + networkFilter + `
+		)`
+}
