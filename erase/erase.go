@@ -130,9 +130,20 @@ func (e *Eraser) Erase(ctx context.Context, s Subject, dryRun bool) (*Report, er
 	if err != nil {
 		return nil, err
 	}
+	reachWhere := authorReachWhere(r.AuthorIDs)
+	reachBefore, err := e.count(ctx, "SELECT count() FROM author_reach_monthly WHERE "+reachWhere)
+	if err != nil {
+		return nil, err
+	}
+	careBefore, err := e.count(ctx, "SELECT count() FROM care_queue WHERE "+where)
+	if err != nil {
+		return nil, err
+	}
 	if dryRun {
 		r.Counts = []Count{{"mentions", "rows written by the person", before, before},
-			{"alerts", "alert versions showing their mentions", int64(len(alerts)), int64(len(alerts))}}
+			{"alerts", "alert versions showing their mentions", int64(len(alerts)), int64(len(alerts))},
+			{"author_reach_monthly", "unique-reach rows of the person", reachBefore, reachBefore},
+			{"care_queue", "care-queue copies of their mentions", careBefore, careBefore}}
 		return r, nil
 	}
 
@@ -153,6 +164,25 @@ func (e *Eraser) Erase(ctx context.Context, s Subject, dryRun bool) (*Report, er
 		return nil, err
 	}
 	r.Counts = append(r.Counts, Count{"alerts", "alert versions showing their mentions", int64(len(alerts)), int64(len(left))})
+
+	// The per-author unique-reach rows are keyed by a hash of author_id;
+	// deleting them is cheaper than rebuilding their months.
+	if err := e.Store.Exec(ctx, "ALTER TABLE author_reach_monthly DELETE WHERE "+reachWhere+" SETTINGS mutations_sync = 2"); err != nil {
+		return nil, fmt.Errorf("erase: delete author_reach_monthly: %w", err)
+	}
+	reachAfter, err := e.count(ctx, "SELECT count() FROM author_reach_monthly WHERE "+reachWhere)
+	if err != nil {
+		return nil, err
+	}
+	r.Counts = append(r.Counts, Count{"author_reach_monthly", "unique-reach rows of the person", reachBefore, reachAfter})
+	if err := e.Store.Exec(ctx, "ALTER TABLE care_queue DELETE WHERE "+where+" SETTINGS mutations_sync = 2"); err != nil {
+		return nil, fmt.Errorf("erase: delete care_queue: %w", err)
+	}
+	careAfter, err := e.count(ctx, "SELECT count() FROM care_queue WHERE "+where)
+	if err != nil {
+		return nil, err
+	}
+	r.Counts = append(r.Counts, Count{"care_queue", "care-queue copies of their mentions", careBefore, careAfter})
 
 	var retired []int64
 	for _, t := range rollupTables {
@@ -181,6 +211,19 @@ func (e *Eraser) Erase(ctx context.Context, s Subject, dryRun bool) (*Report, er
 	}
 	e.Log.Info("erased", "subject", where, "mentions", before, "alerts", len(alerts), "windows", len(r.Windows))
 	return r, nil
+}
+
+// authorReachWhere selects the author_reach_monthly rows of the given
+// author ids (the table keeps cityHash64(author_id)); none for no ids.
+func authorReachWhere(ids []string) string {
+	if len(ids) == 0 {
+		return "0"
+	}
+	hashes := make([]string, len(ids))
+	for i, id := range ids {
+		hashes[i] = "cityHash64(" + store.Quote(id) + ")"
+	}
+	return "author IN (" + strings.Join(hashes, ", ") + ")"
 }
 
 func (e *Eraser) count(ctx context.Context, q string) (int64, error) {

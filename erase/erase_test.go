@@ -52,7 +52,7 @@ func (d failDLQ) Send(_ context.Context, fs ...bus.Failure) error {
 
 var tables = []string{"mentions", "post_metrics", "audience_snapshots", "conversions", "ad_spend", "alerts",
 	"mentions_hourly", "share_of_voice_daily", "post_engagement_daily", "audience_daily",
-	"conversions_daily", "ad_spend_daily", "roi_monthly", "mentions_5m", "mention_terms_daily"}
+	"conversions_daily", "ad_spend_daily", "roi_monthly", "mentions_5m", "mention_terms_daily", "author_reach_monthly", "care_queue"}
 
 // load sends the fixture month through the real sink and rollup job, and
 // records an alert whose top mentions show bob and carol.
@@ -161,7 +161,9 @@ func TestEraseHandle(t *testing.T) {
 		if !slices.Equal(r.Windows, wantWindows) || !slices.Equal(r.AuthorIDs, []string{"a2"}) || !slices.Equal(r.Handles, []string{"bob"}) {
 			t.Errorf("windows %v, ids %v, handles %v", r.Windows, r.AuthorIDs, r.Handles)
 		}
-		if want := []Count{{"mentions", "rows written by the person", 4, 4}, {"alerts", "alert versions showing their mentions", 1, 1}}; !slices.Equal(r.Counts, want) {
+		// author_reach_monthly: September Globex/x (m02), October Acme/x (m07 m18), October Globex/x (m12).
+		if want := []Count{{"mentions", "rows written by the person", 4, 4}, {"alerts", "alert versions showing their mentions", 1, 1},
+			{"author_reach_monthly", "unique-reach rows of the person", 3, 3}, {"care_queue", "care-queue copies of their mentions", 0, 0}}; !slices.Equal(r.Counts, want) {
 			t.Errorf("counts %v, want %v", r.Counts, want)
 		}
 		if r.Mentioning != 1 { // m08 names @bob
@@ -182,6 +184,8 @@ func TestEraseHandle(t *testing.T) {
 		want := []Count{
 			{"mentions", "rows written by the person", 4, 0},
 			{"alerts", "alert versions showing their mentions", 1, 0},
+			{"author_reach_monthly", "unique-reach rows of the person", 3, 0},
+			{"care_queue", "care-queue copies of their mentions", 0, 0},
 			{"mentions_hourly", "rows of the affected windows, recomputed", 6, 4},
 			{"share_of_voice_daily", "rows of the affected windows, recomputed", 15, 11},
 		}
@@ -191,6 +195,9 @@ func TestEraseHandle(t *testing.T) {
 		if n := rows(t, "SELECT count() FROM mentions WHERE author_id = 'a2' OR author_handle = 'bob'"); n[0] != "0" {
 			t.Errorf("bob's mentions left: %s", n[0])
 		}
+		// Everyone else's unique-reach rows stay: one per month, brand, network and author of their mentions.
+		assertRows(t, "author_reach_monthly", rows(t, "SELECT count() FROM author_reach_monthly FINAL"), rows(t,
+			"SELECT count() FROM (SELECT DISTINCT toStartOfMonth(created_at), brand, network, author_id FROM mentions FINAL ARRAY JOIN brands AS brand)"))
 		// Hand-computed without m02 m07 m12 m18.
 		assertRows(t, "mentions_hourly", rows(t, hourlyQ), []string{
 			"2026-10-03 10:00:00 Acme x 3 2 7000 6000 25 2 1 0", // m05 m06 m08
@@ -250,6 +257,29 @@ func TestEraseByAuthorID(t *testing.T) {
 	assertRows(t, "10-10 Acme", rows(t, "SELECT count() FROM mentions_hourly FINAL WHERE toDate(hour) = '2026-10-10' AND brand = 'Acme'"), []string{"0"})
 	assertRows(t, "10-10 share of voice", rows(t, `SELECT brand, total_mentions, sov_mentions FROM share_of_voice_daily FINAL
 WHERE day = '2026-10-10' AND network = 'all' ORDER BY brand`), []string{"Globex 2 0.5", "Initech 2 0.5"})
+}
+
+// A person's complaints are copied to care_queue (the care dashboard's
+// table): erasing them deletes the copies too, and nobody else's.
+func TestEraseCareQueue(t *testing.T) {
+	ctx := context.Background()
+	j := load(t)
+	e := &Eraser{Store: testStore, Rollups: j, Log: slog.New(slog.DiscardHandler)}
+	if err := testStore.Exec(ctx, `INSERT INTO mentions (id, source, network, author_id, author_handle, text, brands, brand_roles,
+  created_at, collected_at, enriched_at, intent, needs_response)
+VALUES ('x:c1', 'x', 'x', 'a6', 'frank', 'still broken', ['Acme'], ['own'], '2026-10-10 09:30:00', '2026-10-10 09:30:00', '2026-10-10 09:30:00', 'complaint', 1),
+       ('x:c2', 'x', 'x', 'a9', 'ivy', 'why?', ['Acme'], ['own'], '2026-10-10 09:40:00', '2026-10-10 09:40:00', '2026-10-10 09:40:00', 'question', 1)`); err != nil {
+		t.Fatal(err)
+	}
+	r, err := e.Erase(ctx, Subject{AuthorID: "a6"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if i := slices.IndexFunc(r.Counts, func(c Count) bool { return c.Table == "care_queue" }); i < 0 || r.Counts[i].Before != 1 || r.Counts[i].After != 0 {
+		t.Errorf("care_queue count in %v, want 1 before, 0 after", r.Counts)
+	}
+	// (x:m05 is there too, as every later version of an item is; it needs no response.)
+	assertRows(t, "care queue left", rows(t, "SELECT id FROM care_queue FINAL WHERE needs_response = 1 ORDER BY id"), []string{"x:c2"})
 }
 
 func TestSubject(t *testing.T) {

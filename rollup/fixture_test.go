@@ -20,7 +20,7 @@ import (
 // Every table the fixture month touches.
 var fixtureTables = []string{"mentions", "post_metrics", "audience_snapshots", "conversions", "ad_spend",
 	"mentions_hourly", "share_of_voice_daily", "post_engagement_daily", "audience_daily",
-	"conversions_daily", "ad_spend_daily", "roi_monthly", "mentions_5m", "mention_terms_daily"}
+	"conversions_daily", "ad_spend_daily", "roi_monthly", "mentions_5m", "mention_terms_daily", "author_reach_monthly", "care_queue"}
 
 // Topics as the pipeline wires them: one topic per group of tables.
 var fixtureTopics = map[string][]string{

@@ -79,6 +79,10 @@ func retentionTables() []retentionTable {
 		{"roi_monthly", rollups, "month"},
 		{"mentions_5m", rollups, "bucket"},
 		{"mention_terms_daily", rollups, "day"},
+		// Keyed by a hash of each author: kept as long as mentions are,
+		// counted from the month's last day.
+		{"author_reach_monthly", mentions, "toLastDayOfMonth(month)"},
+		{"care_queue", mentions, "toDateTime(created_at)"},
 	}
 }
 

@@ -84,7 +84,7 @@ func TestApplyRetention(t *testing.T) {
 		{"start clean", Retention{}, nil},
 		{"set every group", Retention{MentionsDays: 30, MetricsDays: 90, BusinessDays: 400, RollupsDays: 800}, all},
 		{"same again changes nothing", Retention{MentionsDays: 30, MetricsDays: 90, BusinessDays: 400, RollupsDays: 800}, nil},
-		{"one group changes", Retention{MentionsDays: 31, MetricsDays: 90, BusinessDays: 400, RollupsDays: 800}, []string{"mentions"}},
+		{"one group changes", Retention{MentionsDays: 31, MetricsDays: 90, BusinessDays: 400, RollupsDays: 800}, []string{"mentions", "author_reach_monthly", "care_queue"}},
 		{"back to forever", Retention{}, all},
 		{"forever again changes nothing", Retention{}, nil},
 	}

@@ -180,8 +180,15 @@ func (s *Sink) apply(ctx context.Context, msgs []bus.Message, decoded []decodedR
 		return fmt.Errorf("sink: %w", err)
 	}
 	for _, p := range batches {
+		cols, rows := p.t.columns, p.rows
+		if p.t == &mentionsTable {
+			var err error
+			if cols, rows, err = s.withRecollected(ctx, p.rows); err != nil {
+				return err
+			}
+		}
 		start := time.Now()
-		if err := s.Store.Insert(ctx, p.t.name, p.t.columns, p.rows, token(p)); err != nil {
+		if err := s.Store.Insert(ctx, p.t.name, cols, rows, token(p)); err != nil {
 			return fmt.Errorf("sink: insert %d rows into %s: %w", len(p.rows), p.t.name, err)
 		}
 		s.Metrics.Inserted(p.t.name, len(p.rows), time.Since(start))
@@ -302,6 +309,68 @@ func (s *Sink) row(t *table, env event.Envelope, m bus.Message) ([]any, error) {
 		return nil, fmt.Errorf("%s %s: %w", env.Schema, env.ID, err)
 	}
 	return append(row, uint16(m.Partition), uint64(m.Offset)), nil
+}
+
+// withRecollected adds the recollected column to a batch of mention rows:
+// 1 for an item the table already holds (collected again, or enriched
+// again) or that came earlier in the batch. The materialized views skip
+// those rows, so they count each item once, as first seen; mentions
+// itself keeps every version and FINAL picks the latest. A replayed batch
+// never gets here (its offsets are skipped), so the flags of a batch are
+// the same on every attempt that inserts it.
+func (s *Sink) withRecollected(ctx context.Context, rows [][]any) ([]string, [][]any, error) {
+	type key struct {
+		hour int64
+		id   string
+	}
+	keys := make([]key, len(rows))
+	for i, r := range rows {
+		id, _ := r[mentionIDCol].(string)
+		at, _ := r[mentionCreatedCol].(time.Time)
+		keys[i] = key{at.UTC().Truncate(time.Hour).Unix(), id}
+	}
+	held := map[key]bool{}
+	// Chunks keep each query under the engine's 256 KiB query size limit.
+	for start := 0; start < len(keys); {
+		hours := map[int64]bool{}
+		var ids strings.Builder
+		end := start
+		for ; end < len(keys) && ids.Len() < 192<<10; end++ {
+			hours[keys[end].hour] = true
+			if ids.Len() > 0 {
+				ids.WriteString(", ")
+			}
+			ids.WriteString(store.Quote(keys[end].id))
+		}
+		hourList := make([]string, 0, len(hours))
+		for h := range hours {
+			hourList = append(hourList, fmt.Sprintf("toDateTime(%d, 'UTC')", h))
+		}
+		q := fmt.Sprintf("SELECT DISTINCT toUnixTimestamp(toStartOfHour(created_at)), id FROM mentions WHERE toStartOfHour(created_at) IN (%s) AND id IN (%s)",
+			strings.Join(hourList, ", "), ids.String())
+		res, err := s.Store.Query(ctx, q)
+		if err != nil {
+			return nil, nil, fmt.Errorf("sink: look up mentions already held: %w", err)
+		}
+		for _, r := range res.Rows {
+			h, err := strconv.ParseInt(r[0], 10, 64)
+			if err != nil {
+				return nil, nil, fmt.Errorf("sink: look up mentions already held: hour %q: %w", r[0], err)
+			}
+			held[key{h, r[1]}] = true
+		}
+		start = end
+	}
+	out := make([][]any, len(rows))
+	for i, r := range rows {
+		flag := uint8(0)
+		if held[keys[i]] {
+			flag = 1
+		}
+		held[keys[i]] = true
+		out[i] = append(r, flag)
+	}
+	return append(slices.Clip(mentionsTable.columns), "recollected"), out, nil
 }
 
 // token names a batch by its offset ranges, so the engine drops an exact

@@ -2,6 +2,7 @@ package rollup
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/goccy/go-json"
@@ -17,6 +18,12 @@ type table struct {
 	columns []string
 	row     func(env event.Envelope) ([]any, error)
 }
+
+// Where the sink finds a mention row's id and created_at.
+var (
+	mentionIDCol      = slices.Index(mentionsTable.columns, "id")
+	mentionCreatedCol = slices.Index(mentionsTable.columns, "created_at")
+)
 
 var mentionsTable = table{
 	name: "mentions",

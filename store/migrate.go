@@ -72,11 +72,11 @@ func migrate(ctx context.Context, s Store, fsys fs.FS, cluster *Cluster, log *sl
 		ddl = cluster.migrationsDDL(table)
 		// Rewrite every migration, applied or not: a view or ALTER in a
 		// new migration refers to tables an old one created.
-		tables := map[string]bool{}
+		var tables ClusterTables
 		for i := range migs {
 			var out []string
 			for _, stmt := range migs[i].statements {
-				r, err := cluster.Rewrite(stmt, tables)
+				r, err := cluster.Rewrite(stmt, &tables)
 				if err != nil {
 					return nil, fmt.Errorf("migrate: %s: %w", migs[i].file, err)
 				}
