@@ -94,6 +94,10 @@ var mentionRows = []mention{
 		lang: "en", ownAuthor: true, parentNativeID: "10"},
 	{id: "mastodon:14", network: "mastodon", author: "a11", followers: 20, brands: []string{"Globex"}, at: hours[2],
 		lang: "en", intent: "complaint", needsResponse: true},
+	// Enriched again: its first version was a complaint needing a
+	// response (seedMentions), this one is not. Off the queue.
+	{id: "mastodon:15", network: "mastodon", author: "a12", followers: 10, brands: []string{"Acme"}, at: hours[2],
+		lang: "en", intent: "other"},
 }
 
 // Own posts (post_engagement_daily), account acmehq. In the range, each
@@ -174,23 +178,30 @@ func seedRollups(ctx context.Context, st store.Store) error {
 func seedMentions(ctx context.Context, st store.Store) error {
 	cols := []string{"id", "source", "network", "kind", "url", "author_id", "author_handle", "author_followers",
 		"text", "lang", "sentiment", "sentiment_label", "brands", "brand_roles", "created_at", "collected_at", "enriched_at",
-		"native_id", "parent_id", "hashtags", "keywords", "campaigns", "intent", "needs_response", "own_author"}
-	row := func(m mention, text, label string, enriched time.Time) []any {
+		"native_id", "parent_id", "hashtags", "keywords", "campaigns", "intent", "needs_response", "own_author", "recollected"}
+	row := func(m mention, text, label string, enriched time.Time, recollected bool) []any {
 		var mroles []string
 		for _, b := range m.brands {
 			mroles = append(mroles, roles[b])
 		}
 		return []any{m.id, m.network, m.network, "post", "https://example.test/" + m.id, m.author, "@" + m.author,
 			m.followers, text, m.lang, float32(0.5), label, m.brands, mroles, m.at, m.at, enriched,
-			m.nativeID(), m.parentNativeID, nonNil(m.hashtags), nonNil(m.keywords), nonNil(m.campaigns), m.intent, m.needsResponse, m.ownAuthor}
-	}
-	var rows [][]any
-	for _, m := range mentionRows {
-		rows = append(rows, row(m, "text of "+m.id, "positive", computed))
+			m.nativeID(), m.parentNativeID, nonNil(m.hashtags), nonNil(m.keywords), nonNil(m.campaigns), m.intent, m.needsResponse, m.ownAuthor,
+			recollected}
 	}
 	// An older enrichment of bluesky:1, in its own part: FINAL drops it.
-	old := row(mentionRows[0], "stale text", "negative", computed.Add(-time.Hour))
-	if err := st.Insert(ctx, "mentions", cols, [][]any{old}, ""); err != nil {
+	// It came first, so the sink marks the later version recollected (the
+	// views count the item once).
+	old := row(mentionRows[0], "stale text", "negative", computed.Add(-time.Hour), false)
+	// The first version of mastodon:15, before it was enriched again.
+	complaint := mentionRows[len(mentionRows)-1]
+	complaint.intent, complaint.needsResponse = "complaint", true
+	old15 := row(complaint, "text of "+complaint.id, "negative", computed.Add(-time.Hour), false)
+	var rows [][]any
+	for i, m := range mentionRows {
+		rows = append(rows, row(m, "text of "+m.id, "positive", computed, i == 0 || m.id == complaint.id))
+	}
+	if err := st.Insert(ctx, "mentions", cols, [][]any{old, old15}, ""); err != nil {
 		return fmt.Errorf("mentions: %w", err)
 	}
 	if err := st.Insert(ctx, "mentions", cols, rows, ""); err != nil {

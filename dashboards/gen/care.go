@@ -2,12 +2,13 @@ package main
 
 // openCare is the care queue: mentions the enricher flagged as needing a
 // response (a complaint or question to the own brand), not written by an own
-// account, that no own account has replied to. A reply names its parent by
+// account, that no own account has replied to. It reads care_queue, the
+// copy of just those mentions and the own replies (schema/0010). A reply names its parent by
 // the parent's native id on the same source (mentions.parent_id). A reply
 // comes after what it answers, so only replies from the range's start on
 // are read, and a reply after the range's end still counts: the queue is
 // what is unanswered now.
-const openCare = `mentions FINAL
+const openCare = `care_queue FINAL
 		WHERE $__timeFilter_ms(created_at)
 		  AND needs_response = 1
 		  AND own_author = 0
@@ -16,7 +17,7 @@ const openCare = `mentions FINAL
 		  AND (source, native_id) NOT IN
 		  (
 		    SELECT source, parent_id
-		    FROM mentions FINAL
+		    FROM care_queue FINAL
 		    WHERE created_at >= $__fromTime_ms
 		      AND own_author = 1 AND parent_id != ''
 		  )`

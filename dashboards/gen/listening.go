@@ -21,8 +21,14 @@ func listening() *dashboard {
 			WHERE $__timeFilter_ms(created_at)
 			ORDER BY campaign`, refreshOnTimeRange),
 	}
-	// Panels over mentions read the fact table (hashtags, terms, text); the
-	// campaign filter only applies there: the hourly rollup has no campaign.
+	// Panels over mentions read the fact table (text, links); the campaign
+	// filter applies there and in mention_terms_daily: the hourly rollup
+	// has no campaign. The top mentions are found in two steps: the 200
+	// candidates from each item's first version (recollected = 0, one row
+	// per item, no FINAL, so only the sort columns are read), then the
+	// latest version of those through FINAL, which reads only their hours.
+	// A mention whose followers grew by enough between versions to enter
+	// the top 50 from below the top 200 would be missed.
 	mentionsWhere := `$__timeFilter_ms(created_at)
 		  AND ` + hasBrand + `
 		  AND ` + networkFilter + `
@@ -74,23 +80,25 @@ func listening() *dashboard {
 		  AND `+networkFilter+`
 		GROUP BY time
 		ORDER BY time`), 12, 7)
-	l.add(pieChart("Languages", "Mentions of the brand per language (mentions; empty when unknown).", "mentions", `
+	l.add(pieChart("Languages", "Mentions of the brand per language ('unknown' when the enricher could not tell).", "mentions", `
 		SELECT
-		  if(lang = '', 'unknown', lang) AS language,
-		  count() AS mentions
-		FROM mentions FINAL
-		WHERE `+mentionsWhere+`
+		  term AS language,
+		  sum(n) AS mentions
+		FROM
+		(`+termCounts(termLanguage)+`
+		)
 		GROUP BY language
-		ORDER BY mentions DESC
+		ORDER BY mentions DESC, language
 		LIMIT 12`), 6, 7)
 	l.add(barGauge("Sources", "Mentions of the brand per collector (source) and network.", "short", "mentions", `
 		SELECT
-		  concat(source, ' / ', network) AS source,
-		  count() AS mentions
-		FROM mentions FINAL
-		WHERE `+mentionsWhere+`
-		GROUP BY source, network
-		ORDER BY mentions DESC
+		  concat(term, ' / ', network) AS source,
+		  sum(n) AS mentions
+		FROM
+		(`+termCounts(termSource)+`
+		)
+		GROUP BY source
+		ORDER BY mentions DESC, source
 		LIMIT 15`), 6, 7)
 
 	l.add(table("Top mentions by reach", "The brand's mentions with the largest potential reach (author followers), with their engagement.", `
@@ -104,38 +112,47 @@ func listening() *dashboard {
 		  text,
 		  url
 		FROM mentions FINAL
-		WHERE `+mentionsWhere+`
+		WHERE (toStartOfHour(created_at), created_at) IN
+		(
+		  SELECT toStartOfHour(created_at), created_at
+		  FROM mentions
+		  WHERE `+mentionsWhere+`
+		    AND recollected = 0
+		  ORDER BY author_followers DESC, created_at DESC
+		  LIMIT 200
+		)
+		  AND `+mentionsWhere+`
 		ORDER BY author_followers DESC, created_at DESC
 		LIMIT 50`).sentimentColors("sentiment").withLink("url", "Open mention"), 24, 10)
 
 	l.add(barGauge("Top hashtags", "Hashtags in the brand's mentions, by the number of mentions using them.", "short", "mentions", `
 		SELECT
-		  hashtag,
-		  count() AS mentions
-		FROM mentions FINAL
-		ARRAY JOIN hashtags AS hashtag
-		WHERE `+mentionsWhere+`
+		  term AS hashtag,
+		  sum(n) AS mentions
+		FROM
+		(`+termCounts(termHashtag)+`
+		)
 		GROUP BY hashtag
 		ORDER BY mentions DESC, hashtag
 		LIMIT 20`), 8, 10)
 	l.add(barGauge("Top terms", "Keywords the enricher extracted from the brand's mentions, by the number of mentions using them.", "short", "mentions", `
 		SELECT
 		  term,
-		  count() AS mentions
-		FROM mentions FINAL
-		ARRAY JOIN keywords AS term
-		WHERE `+mentionsWhere+`
+		  sum(n) AS mentions
+		FROM
+		(`+termCounts(termKeyword)+`
+		)
 		GROUP BY term
 		ORDER BY mentions DESC, term
 		LIMIT 20`), 8, 10)
 	l.add(table("Top hashtags by sentiment", "Hashtags of the brand's mentions with their net sentiment: which conversations are good or bad news.", `
 		SELECT
-		  hashtag,
-		  count() AS mentions,
-		  round(100 * (countIf(sentiment_label = 'positive') - countIf(sentiment_label = 'negative')) / count(), 1) AS net_sentiment
-		FROM mentions FINAL
-		ARRAY JOIN hashtags AS hashtag
-		WHERE `+mentionsWhere+`
+		  term AS hashtag,
+		  sum(n) AS mentions,
+		  round(100 * (toInt64(sum(pos)) - toInt64(sum(neg))) / sum(n), 1) AS net_sentiment
+		FROM
+		(`+termCounts(termHashtag)+`
+		)
 		GROUP BY hashtag
 		ORDER BY mentions DESC, hashtag
 		LIMIT 20`), 8, 10)
