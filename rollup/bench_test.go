@@ -44,14 +44,15 @@ var bench10MSeed struct {
 // six networks with x the largest; 400k authors with a skewed activity
 // (a few post a lot) and log-uniform followers up to ~160k; sentiment 35 %
 // positive, 45 % neutral, 20 % negative; hashtags, keywords and links from
-// small vocabularies. Ids are hashes, so id order (the table's) is not time
-// order, as with real event ids.
+// small vocabularies; campaigns on a fifth; 2 % complaints and questions
+// needing a response, 0.1 % replies by an own account. Ids are hashes, as
+// real event ids are; rows go in in time order, as a live sink writes them.
 func seed10M(b *testing.B) {
 	b.Helper()
 	s := &bench10MSeed
 	s.once.Do(func() {
 		ctx := context.Background()
-		for _, tbl := range []string{"mentions", "mentions_hourly", "share_of_voice_daily", "mentions_5m", "mention_terms_daily"} {
+		for _, tbl := range []string{"mentions", "mentions_hourly", "share_of_voice_daily", "mentions_5m", "mention_terms_daily", "author_reach_monthly"} {
 			if s.err = testStore.Exec(ctx, "TRUNCATE TABLE "+tbl); s.err != nil {
 				return
 			}
@@ -59,7 +60,8 @@ func seed10M(b *testing.B) {
 		secs := int64(bench10MTo.Sub(bench10MFrom).Seconds())
 		q := fmt.Sprintf(`INSERT INTO mentions (id, source, network, kind, url, author_id, author_handle, author_followers,
     text, lang, likes, shares, comments, reach, sentiment, sentiment_label, brands, brand_roles,
-    created_at, collected_at, enriched_at, native_id, hashtags, keywords, links, link_domains, kafka_partition, kafka_offset)
+    created_at, collected_at, enriched_at, native_id, hashtags, keywords, links, link_domains, kafka_partition, kafka_offset,
+    campaigns, intent, needs_response, own_author, parent_id)
 SELECT concat(net, ':', toString(h)), net, net, 'post', concat('https://', net, '.example/', toString(h)),
        concat('u', toString(author)), concat('user', toString(author)), followers,
        concat('bench mention ', toString(number)), ['en', 'en', 'en', 'id', 'de'][h %% 5 + 1],
@@ -71,7 +73,10 @@ SELECT concat(net, ':', toString(h)), net, net, 'post', concat('https://', net, 
        arraySlice([concat('kw', toString(h %% 211)), concat('kw', toString(h %% 17))], 1, h %% 3),
        if(h %% 5 = 0, [concat('https://site', toString(h %% 40), '.example/a')], []),
        if(h %% 5 = 0, [concat('site', toString(h %% 40), '.example')], []),
-       toUInt16(number %% 6), intDiv(number, 6)
+       toUInt16(number %% 6), intDiv(number, 6),
+       multiIf(h %% 7 = 0, ['spring'], h %% 11 = 0, ['launch'], CAST([], 'Array(String)')),
+       multiIf(h %% 100 = 1, 'complaint', h %% 100 = 2, 'question', 'other'), h %% 100 IN (1, 2), h %% 1000 = 3,
+       if(h %% 1000 = 3, toString(cityHash64(number - 1)), '')
 FROM
 (
     SELECT number, cityHash64(number) AS h, (h %% 1000000) / 1e6 AS u, (bitShiftRight(h, 20) %% 1000000) / 1e6 AS r,
