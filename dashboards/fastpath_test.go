@@ -117,7 +117,7 @@ func distinct(s []string) []string {
 }
 
 // Unique reach comes from author_reach_monthly: exactly while the months
-// hold few author rows, from a 1/8 sample of author hashes (scaled by 8)
+// hold few author rows, from a 1/16 sample of author hashes (scaled by 16)
 // when they hold many. Both branches are checked against the fixture, over
 // ranges that touch some days only (a day counts whole).
 func TestUniqueReach(t *testing.T) {
@@ -136,7 +136,7 @@ func TestUniqueReach(t *testing.T) {
 	}
 	sampled := strings.ReplaceAll(raw, threshold, ") > 0)")
 
-	// Which authors the sample holds: the smallest eighth of the hash range.
+	// Which authors the sample holds: the smallest sixteenth of the hash range.
 	hashes := map[string]uint64{}
 	for _, m := range mentionRows {
 		res, err := engine.Query(ctx, "SELECT cityHash64("+quoteSQL(m.author)+")")
@@ -151,7 +151,7 @@ func TestUniqueReach(t *testing.T) {
 	}
 	inSample := 0
 	for _, h := range hashes {
-		if h < 1<<61 {
+		if h < 1<<60 {
 			inSample++
 		}
 	}
@@ -192,7 +192,7 @@ func TestUniqueReach(t *testing.T) {
 					if !slices.Contains(m.brands, brand) || m.at.Before(first) || !m.at.Before(last) {
 						continue
 					}
-					if branch.sample && hashes[m.author] >= 1<<61 {
+					if branch.sample && hashes[m.author] >= 1<<60 {
 						continue
 					}
 					k := m.network + "/" + m.author
@@ -203,7 +203,7 @@ func TestUniqueReach(t *testing.T) {
 					want += float64(f)
 				}
 				if branch.sample {
-					want *= 8
+					want *= 16
 				}
 				if got[brand] != want {
 					t.Errorf("%s: unique reach of %s = %v, want %v", name, brand, got[brand], want)

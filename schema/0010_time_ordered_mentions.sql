@@ -114,8 +114,8 @@ GROUP BY day, brand, campaign, network, kind, term;
 -- for a dashboard, so this table keeps one row per brand, network, author
 -- (a 64-bit hash of author_id) and month, with the days of the month the
 -- author mentioned the brand as bits (bit 0 = the 1st). The Overview
--- dashboard reads a fixed 1/8 sample of the author hashes from it
--- (SAMPLE 1/8, which reads only those key ranges) and scales by 8:
+-- dashboard reads a fixed 1/16 sample of the author hashes from it
+-- (SAMPLE 1/16, which reads only those key ranges) and scales by 16:
 -- docs/metrics.md has the method and its error.
 CREATE TABLE IF NOT EXISTS author_reach_monthly
 (

@@ -145,7 +145,7 @@ func overview() *dashboard {
 	l.add(net, 8, 8)
 
 	l.add(barChart("Potential and unique reach per brand",
-		"Potential reach: Σ author followers over all mentions (mentions_hourly). Unique reach: each author counted once over the range, with the most followers seen, over the whole UTC days the range touches; estimated from a fixed 1/8 sample of authors scaled by 8 (author_reach_monthly; about ±1% for a brand with 100k authors, see docs/metrics.md), because adding up millions of distinct authors exactly takes seconds.",
+		"Potential reach: Σ author followers over all mentions (mentions_hourly). Unique reach: each author counted once over the range, with the most followers seen, over the whole UTC days the range touches; estimated from a fixed 1/16 sample of authors scaled by 16 when there are many (author_reach_monthly; about ±1.2% for a brand with 100k authors, see docs/metrics.md), because adding up millions of distinct authors exactly takes seconds.",
 		"short", "brand", `
 		SELECT
 		  p.brand AS brand,
@@ -172,8 +172,8 @@ func overview() *dashboard {
 		      AND NOT `+manyAuthors+`
 		    GROUP BY brand, network, author
 		    UNION ALL
-		    SELECT brand, network, author, 8 * max(followers) AS followers
-		    FROM author_reach_monthly SAMPLE 1/8
+		    SELECT brand, network, author, 16 * max(followers) AS followers
+		    FROM author_reach_monthly SAMPLE 1/16
 		    WHERE `+authorsInRange+`
 		      AND `+manyAuthors+`
 		    GROUP BY brand, network, author
@@ -247,7 +247,7 @@ const authorsInRange = `month >= toStartOfMonth($__fromTime) AND month <= toDate
 // manyAuthors is true when the months of the range hold more than 300k
 // author rows for the compared brands: summing them exactly would take
 // longer than a dashboard may (about 1 s per 4M), so unique reach is then
-// estimated from the 1/8 of authors whose hash is smallest, scaled by 8.
+// estimated from the 1/16 of authors whose hash is smallest, scaled by 16.
 // The scalar subquery is evaluated first, so only one branch reads.
 const manyAuthors = `((SELECT count() FROM author_reach_monthly
 		        WHERE month >= toStartOfMonth($__fromTime) AND month <= toDate($__toTime) AND ` + inCompared + `) > 300000)`
