@@ -97,7 +97,11 @@ type Querier interface {
 // costs a read of system.tables. It returns the tables it changed. A
 // changed TTL applies to existing rows in the background (ClickHouse
 // materializes it as a mutation); start-up does not wait for that.
-func ApplyRetention(ctx context.Context, st Querier, r Retention, log *slog.Logger) ([]string, error) {
+//
+// With cluster set (clickhouse.cluster), the rows live in each node's
+// T_local tables, so that is where the TTLs go, ON CLUSTER; the node st
+// talks to tells what they are now.
+func ApplyRetention(ctx context.Context, st Querier, r Retention, cluster string, log *slog.Logger) ([]string, error) {
 	if ps := r.Validate(); len(ps) > 0 {
 		return nil, fmt.Errorf("retention.%s = %v: %s", ps[0].Key, ps[0].Value, ps[0].Fix)
 	}
@@ -109,11 +113,16 @@ func ApplyRetention(ctx context.Context, st Querier, r Retention, log *slog.Logg
 	for _, row := range res.Rows {
 		current[row[0]] = tableTTL(row[1])
 	}
+	name, onCluster := func(t string) string { return t }, ""
+	if cluster != "" {
+		name = func(t string) string { return t + store.LocalSuffix }
+		onCluster = " ON CLUSTER " + store.Quote(cluster)
+	}
 	var changed []string
 	for _, t := range retentionTables() {
-		have, ok := current[t.table]
+		have, ok := current[name(t.table)]
 		if !ok {
-			return changed, fmt.Errorf("retention: table %s does not exist: run 'earshot migrate' first", t.table)
+			return changed, fmt.Errorf("retention: table %s does not exist: run 'earshot migrate' first", name(t.table))
 		}
 		days := t.days(r)
 		want := ""
@@ -123,9 +132,9 @@ func ApplyRetention(ctx context.Context, st Querier, r Retention, log *slog.Logg
 		if squash(have) == squash(want) {
 			continue
 		}
-		q := "ALTER TABLE " + t.table + " REMOVE TTL"
+		q := "ALTER TABLE " + name(t.table) + onCluster + " REMOVE TTL"
 		if want != "" {
-			q = "ALTER TABLE " + t.table + " MODIFY TTL " + want
+			q = "ALTER TABLE " + name(t.table) + onCluster + " MODIFY TTL " + want
 		}
 		if err := st.Exec(ctx, q); err != nil {
 			return changed, fmt.Errorf("retention: %s: %w", t.table, err)

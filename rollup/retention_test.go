@@ -2,6 +2,7 @@ package rollup
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"slices"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/earshot-dev/earshot/event"
+	"github.com/earshot-dev/earshot/store"
 )
 
 func TestRetentionValidate(t *testing.T) {
@@ -68,7 +70,7 @@ func TestApplyRetention(t *testing.T) {
 	log := slog.New(slog.DiscardHandler)
 	// The test store is shared: leave no TTL behind to eat other tests' rows.
 	t.Cleanup(func() {
-		if _, err := ApplyRetention(ctx, testStore, Retention{}, log); err != nil {
+		if _, err := ApplyRetention(ctx, testStore, Retention{}, "", log); err != nil {
 			t.Error(err)
 		}
 	})
@@ -89,7 +91,7 @@ func TestApplyRetention(t *testing.T) {
 		{"forever again changes nothing", Retention{}, nil},
 	}
 	for _, s := range steps {
-		changed, err := ApplyRetention(ctx, testStore, s.r, log)
+		changed, err := ApplyRetention(ctx, testStore, s.r, "", log)
 		if err != nil {
 			t.Fatalf("%s: %v", s.name, err)
 		}
@@ -97,7 +99,7 @@ func TestApplyRetention(t *testing.T) {
 			t.Errorf("%s: changed %v, want %v", s.name, changed, s.changed)
 		}
 	}
-	if _, err := ApplyRetention(ctx, testStore, Retention{BusinessDays: 5}, log); err == nil || !strings.Contains(err.Error(), "retention.business_days") {
+	if _, err := ApplyRetention(ctx, testStore, Retention{BusinessDays: 5}, "", log); err == nil || !strings.Contains(err.Error(), "retention.business_days") {
 		t.Errorf("an invalid retention was applied: %v", err)
 	}
 
@@ -122,7 +124,7 @@ func TestApplyRetention(t *testing.T) {
 		}
 		insertMention("old", now.AddDate(0, 0, -40), 0)
 		insertMention("new", now.AddDate(0, 0, -20), 1)
-		if _, err := ApplyRetention(ctx, testStore, Retention{MentionsDays: 30}, log); err != nil {
+		if _, err := ApplyRetention(ctx, testStore, Retention{MentionsDays: 30}, "", log); err != nil {
 			t.Fatal(err)
 		}
 		if !strings.Contains(engineFull(t, "mentions"), "TTL toDateTime(created_at) + toIntervalDay(30)") {
@@ -153,4 +155,50 @@ func FuzzTableTTL(f *testing.F) {
 			t.Fatalf("tableTTL(%q) = %q without a TTL clause", engine, got)
 		}
 	})
+}
+
+// clusterNode stands in for one node of a cluster, the one part of cluster
+// mode that cannot run here: its tables are the single-node ones under
+// their T_local names, and the statements sent to it are recorded (and
+// parsed by the real engine) instead of run on every node.
+type clusterNode struct {
+	t     *testing.T
+	execs []string
+}
+
+func (n *clusterNode) Query(ctx context.Context, q string) (*store.Result, error) {
+	res, err := testStore.Query(ctx, q)
+	if err != nil || !strings.Contains(q, "system.tables") {
+		return res, err
+	}
+	for _, row := range res.Rows {
+		row[0] += store.LocalSuffix
+	}
+	return res, nil
+}
+
+func (n *clusterNode) Exec(ctx context.Context, q string) error {
+	if _, err := testStore.Query(ctx, "SELECT formatQuery("+store.Quote(q)+")"); err != nil {
+		n.t.Errorf("not valid ClickHouse: %s: %v", q, err)
+	}
+	n.execs = append(n.execs, q)
+	return nil
+}
+
+func TestApplyRetentionOnCluster(t *testing.T) {
+	node := &clusterNode{t: t}
+	r := Retention{MentionsDays: 30, MetricsDays: 90, BusinessDays: 400, RollupsDays: 800}
+	changed, err := ApplyRetention(context.Background(), node, r, "earshot", slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(changed) != len(retentionTables()) || len(node.execs) != len(changed) {
+		t.Fatalf("changed %v with %d statements, want every one of %d tables", changed, len(node.execs), len(retentionTables()))
+	}
+	for i, rt := range retentionTables() {
+		want := fmt.Sprintf("ALTER TABLE %s_local ON CLUSTER 'earshot' MODIFY TTL %s + toIntervalDay(%d)", rt.table, rt.from, rt.days(r))
+		if node.execs[i] != want {
+			t.Errorf("statement %d: %s\nwant %s", i, node.execs[i], want)
+		}
+	}
 }

@@ -154,16 +154,19 @@ func StoreConfig(cfg config.Config) store.Config {
 // Migrate applies the schema: single-node, or ON CLUSTER with replicated
 // local tables and Distributed tables when clickhouse.cluster is set.
 func Migrate(ctx context.Context, st store.Store, cfg config.Config, log *slog.Logger) ([]string, error) {
+	var applied []string
+	var err error
 	if c := cfg.ClickHouse.Cluster; c != "" {
-		return store.MigrateCluster(ctx, st, schema.Migrations, store.Cluster{Name: c, Database: cfg.ClickHouse.Database}, log)
+		applied, err = store.MigrateCluster(ctx, st, schema.Migrations, store.Cluster{Name: c, Database: cfg.ClickHouse.Database}, log)
+	} else {
+		applied, err = store.Migrate(ctx, st, schema.Migrations, log)
 	}
-	applied, err := store.Migrate(ctx, st, schema.Migrations, log)
 	if err != nil {
 		return applied, err
 	}
-	// Retention follows the config at every start; on a cluster the TTLs
-	// belong on the local tables ON CLUSTER, which ApplyRetention does not do yet.
-	if _, err := rollup.ApplyRetention(ctx, st, cfg.Retention, log); err != nil {
+	// Retention follows the config at every start (on a cluster: on the
+	// local tables, ON CLUSTER).
+	if _, err := rollup.ApplyRetention(ctx, st, cfg.Retention, cfg.ClickHouse.Cluster, log); err != nil {
 		return applied, err
 	}
 	return applied, nil
