@@ -165,9 +165,9 @@ WHERE brand = 'Acme' AND kind = 'lang' AND day >= toDate('%s') AND day < toDate(
 	runQueries(b, queries)
 }
 
-// BenchmarkDashboardPanels10M runs every ClickHouse panel query of
-// dashboards/json/*.json over the 30 days (brand Acme, every network,
-// campaign and competitor) and reports each panel's p95.
+// BenchmarkDashboardPanels10M runs every ClickHouse panel and template
+// variable query of dashboards/json/*.json over the 30 days (brand Acme,
+// every network, campaign and competitor) and reports each one's p95.
 func BenchmarkDashboardPanels10M(b *testing.B) {
 	seed10M(b)
 	files, err := filepath.Glob(filepath.Join("..", "dashboards", "json", "*.json"))
@@ -181,10 +181,25 @@ func BenchmarkDashboardPanels10M(b *testing.B) {
 			b.Fatal(err)
 		}
 		var d struct {
-			Panels []benchPanel `json:"panels"`
+			Panels     []benchPanel `json:"panels"`
+			Templating struct {
+				List []struct {
+					Name  string `json:"name"`
+					Query struct {
+						RawSQL string `json:"rawSql"`
+					} `json:"query"`
+				} `json:"list"`
+			} `json:"templating"`
 		}
 		if err := json.Unmarshal(raw, &d); err != nil {
 			b.Fatalf("%s: %v", f, err)
+		}
+		// Variables run when a dashboard opens, before its panels.
+		for _, v := range d.Templating.List {
+			if strings.TrimSpace(v.Query.RawSQL) != "" {
+				name := fmt.Sprintf("%s/variable_%s", strings.TrimSuffix(filepath.Base(f), ".json"), v.Name)
+				queries[name] = expandPanel(v.Query.RawSQL, bench10MFrom, bench10MTo)
+			}
 		}
 		for _, p := range flattenPanels(d.Panels) {
 			for i, t := range p.Targets {

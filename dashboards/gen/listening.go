@@ -15,10 +15,14 @@ func listening() *dashboard {
 	d.Templating.List = []variable{
 		brandVariable(),
 		networkVariable(mentionNetworks),
+		// From the terms table (a few thousand rows a day) rather than
+		// mentions: every mention of a brand has a language and a source
+		// there, under each of its campaigns.
 		campaignVariable(`
-			SELECT DISTINCT arrayJoin(campaigns) AS campaign
-			FROM mentions FINAL
-			WHERE $__timeFilter_ms(created_at)
+			SELECT DISTINCT campaign
+			FROM mention_terms_daily
+			WHERE day >= toDate($__fromTime) AND day <= toDate($__toTime)
+			  AND campaign != ''
 			ORDER BY campaign`, refreshOnTimeRange),
 	}
 	// Panels over mentions read the fact table (text, links); the campaign
