@@ -846,22 +846,26 @@ ORDER BY sum(value) DESC, sum(spend) DESC, campaign`, social, cur, dateWindow("d
 }
 
 func (g *gatherer) topMentions(ctx context.Context) error {
-	// The top ids first, from three narrow columns; the wide ones (text,
-	// url) are read for those rows only.
+	// Candidates first, from each item's first version (recollected = 0:
+	// one row per item, no FINAL, only the sort columns read); then the
+	// latest version of those through FINAL, which reads only their hours
+	// (the table's sort key), and the wide columns for them alone. Four
+	// times the candidates absorb versions whose reach changed.
 	w := window("created_at", g.cur, g.next)
 	rows, err := g.query(ctx, fmt.Sprintf(`SELECT toUnixTimestamp64Milli(created_at), network, author_handle,
        leftUTF8(if(text = '', title, text), %[1]d), url, reach, sentiment_label
 FROM mentions FINAL
-WHERE %[3]s AND id IN
+WHERE (toStartOfHour(created_at), id) IN
 (
-    SELECT id FROM mentions FINAL
-    WHERE has(brands, %[2]s) AND %[3]s
+    SELECT toStartOfHour(created_at), id FROM mentions
+    WHERE has(brands, %[2]s) AND %[3]s AND recollected = 0
     ORDER BY reach DESC, created_at, id
-    LIMIT %[4]d
-    SETTINGS %[5]s
+    LIMIT %[6]d
 )
+  AND has(brands, %[2]s) AND %[3]s
 ORDER BY reach DESC, created_at, id
-SETTINGS %[5]s`, g.opts.MentionText, quote(g.brand), w, g.opts.TopMentions, finalInPartitions), 7)
+LIMIT %[4]d
+SETTINGS %[5]s`, g.opts.MentionText, quote(g.brand), w, g.opts.TopMentions, finalInPartitions, 4*g.opts.TopMentions), 7)
 	if err != nil {
 		return err
 	}
