@@ -218,7 +218,7 @@ func quoteSQL(s string) string {
 }
 
 // seedZed adds 300 mentions of a brand no other test uses, in December
-// (outside every other test's range), one every 211 s, a third of them also
+// (outside every other test's range), one every 577 s (two days), a third of them also
 // naming Yak; every tenth was enriched again (a later, recollected
 // version with more likes), and mention 7's later version no longer names
 // either brand.
@@ -231,14 +231,14 @@ func seedZed(ctx context.Context, t *testing.T) (from, to time.Time) {
 		  concat('z', toString(number % 37)), concat('@z', toString(number % 37)), (number * 7919) % 100000, concat('zed ', toString(number)),
 		  if(number % 3 = 0, ['Zed', 'Yak'], ['Zed']), if(number % 3 = 0, ['own', 'competitor'], ['own']),
 		  at, at, at, number % 5, 'neutral', 0
-		FROM (SELECT number, toDateTime64('2026-12-03 00:00:00', 3, 'UTC') + toIntervalSecond(number * 211) AS at FROM numbers(300))`,
+		FROM (SELECT number, toDateTime64('2026-12-03 00:00:00', 3, 'UTC') + toIntervalSecond(number * 577) AS at FROM numbers(300))`,
 		`INSERT INTO mentions (id, source, network, url, author_id, author_handle, author_followers, text, brands, brand_roles,
 		  created_at, collected_at, enriched_at, likes, sentiment_label, recollected)
 		SELECT concat('bluesky:z', toString(number)), 'bluesky', 'bluesky', concat('https://example.test/z', toString(number)),
 		  concat('z', toString(number % 37)), concat('@z', toString(number % 37)), (number * 7919) % 100000 + 1, concat('zed ', toString(number), ' again'),
 		  if(number = 7, [], if(number % 3 = 0, ['Zed', 'Yak'], ['Zed'])), if(number = 7, [], if(number % 3 = 0, ['own', 'competitor'], ['own'])),
 		  at, at, at + INTERVAL 1 HOUR, 100 + number % 5, 'positive', 1
-		FROM (SELECT number, toDateTime64('2026-12-03 00:00:00', 3, 'UTC') + toIntervalSecond(number * 211) AS at FROM numbers(300))
+		FROM (SELECT number, toDateTime64('2026-12-03 00:00:00', 3, 'UTC') + toIntervalSecond(number * 577) AS at FROM numbers(300))
 		WHERE number % 10 = 0 OR number = 7`,
 	}
 	for _, s := range stmts {
@@ -261,9 +261,9 @@ func seedZed(ctx context.Context, t *testing.T) (from, to time.Time) {
 	return time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 12, 8, 0, 0, 0, 0, time.UTC)
 }
 
-// The row panels find their rows in two steps (a bound from mentions_5m,
-// candidates from first versions); they must show what one query over
-// mentions FINAL shows.
+// The row panels find their rows in two steps (a bound from mentions_5m;
+// candidates from first versions); over ranges that mix whole and partial
+// days they must show what one query over mentions FINAL shows.
 func TestRowPanelsMatchFinal(t *testing.T) {
 	ctx := context.Background()
 	from, to := seedZed(ctx, t)
@@ -271,48 +271,64 @@ func TestRowPanelsMatchFinal(t *testing.T) {
 		vars: map[string]selection{"brand": {values: []string{"Zed"}}, "competitors": {values: []string{"Yak"}},
 			"network": {all: true}, "campaign": {all: true}},
 		options: map[string][]string{"network": networks, "campaign": {"launch", "spring"}}}
-	window := fmt.Sprintf("created_at >= fromUnixTimestamp64Milli(%d) AND created_at <= fromUnixTimestamp64Milli(%d)", from.UnixMilli(), to.UnixMilli())
-	tests := []struct {
-		uid, title, col, direct string
-		rows                    int
+	at := func(day, h, m int) time.Time { return time.Date(2026, 12, day, h, m, 0, 0, time.UTC) }
+	ranges := []struct {
+		name     string
+		from, to time.Time
 	}{
-		{"earshot-overview", "Latest mentions", "url",
-			"SELECT url FROM mentions FINAL WHERE " + window + " AND hasAny(brands, ['Zed', 'Yak']) ORDER BY created_at DESC LIMIT 100", 100},
-		{"earshot-listening", "Top mentions by reach", "url",
-			"SELECT url FROM mentions FINAL WHERE " + window + " AND has(brands, 'Zed') ORDER BY author_followers DESC, created_at DESC LIMIT 50", 50},
+		{"whole days", from, to},
+		{"a whole day between two partial ones", at(3, 12, 0), at(5, 0, 3)},
+		{"inside one day", at(4, 2, 0), at(4, 20, 0)},
 	}
-	for _, tt := range tests {
-		var raw string
-		for _, df := range loadDashboards(t) {
-			for _, p := range df.dash.allPanels() {
-				if df.dash.UID == tt.uid && p.Title == tt.title {
-					raw = p.Targets[0].RawSQL
+	panels := []struct {
+		uid, title, direct string
+		limit              int
+	}{
+		{"earshot-overview", "Latest mentions", "hasAny(brands, ['Zed', 'Yak']) ORDER BY created_at DESC LIMIT 100", 100},
+		{"earshot-listening", "Top mentions by reach", "has(brands, 'Zed') ORDER BY author_followers DESC, created_at DESC LIMIT 50", 50},
+	}
+	for _, rg := range ranges {
+		for _, pn := range panels {
+			name := pn.title + "/" + rg.name
+			var raw string
+			for _, df := range loadDashboards(t) {
+				for _, p := range df.dash.allPanels() {
+					if df.dash.UID == pn.uid && p.Title == pn.title {
+						raw = p.Targets[0].RawSQL
+					}
 				}
 			}
-		}
-		res := runQuery(ctx, t, e, tt.title, raw)
-		if res == nil {
-			continue
-		}
-		want, err := engine.Query(ctx, tt.direct)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var wantURLs []string
-		for _, r := range want.Rows {
-			wantURLs = append(wantURLs, r[0])
-		}
-		if got := col(t, res, tt.col); len(got) != tt.rows || !slices.Equal(got, wantURLs) {
-			t.Errorf("%s: %d rows\n%v\nwant %d\n%v", tt.title, len(got), got, tt.rows, wantURLs)
-		}
-		if slices.Contains(col(t, res, tt.col), "https://example.test/z7") {
-			t.Errorf("%s shows z7, whose latest version names no compared brand", tt.title)
+			re := e
+			re.from, re.to = rg.from, rg.to
+			res := runQuery(ctx, t, re, name, raw)
+			if res == nil {
+				continue
+			}
+			want, err := engine.Query(ctx, fmt.Sprintf("SELECT url FROM mentions FINAL WHERE created_at >= fromUnixTimestamp64Milli(%d) AND created_at <= fromUnixTimestamp64Milli(%d) AND %s",
+				rg.from.UnixMilli(), rg.to.UnixMilli(), pn.direct))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var wantURLs []string
+			for _, r := range want.Rows {
+				wantURLs = append(wantURLs, r[0])
+			}
+			if len(wantURLs) < pn.limit/2 {
+				t.Fatalf("%s: the direct query finds only %d rows: the test data no longer fills the panel", name, len(wantURLs))
+			}
+			if got := col(t, res, "url"); !slices.Equal(got, wantURLs) {
+				t.Errorf("%s: %d rows\n%v\nwant %d\n%v", name, len(got), got, len(wantURLs), wantURLs)
+			}
+			if slices.Contains(col(t, res, "url"), "https://example.test/z7") {
+				t.Errorf("%s shows z7, whose latest version names no compared brand", name)
+			}
 		}
 	}
 
-	// The bound must cut, and not past the 100th newest mention (z200, at
-	// 200 × 211 s = 11:43:20): 100 mentions × 2 brands = 200 view counts
-	// at 1⅓ per mention reach back about 150 mentions, to 08:4x.
+	// Over the whole range the bound must cut, and not past the 100th
+	// newest mention (z200, at 200 × 577 s = 12-04 08:03:20): 100 mentions
+	// × 2 brands = 200 view counts at 1⅓ per mention reach back about 150
+	// mentions, to about 12-04 00:00.
 	bound, err := e.expand("SELECT " + newestBucketsSQL(t))
 	if err != nil {
 		t.Fatal(err)
@@ -321,8 +337,8 @@ func TestRowPanelsMatchFinal(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, bound)
 	}
-	if got := res.Rows[0][0]; got < "2026-12-03 08:00:00" || got > "2026-12-03 11:43:20" {
-		t.Errorf("newest buckets start at %s, want between 08:00 and 11:43:20", got)
+	if got := res.Rows[0][0]; got < "2026-12-03 22:00:00" || got > "2026-12-04 08:03:20" {
+		t.Errorf("newest buckets start at %s, want between 12-03 22:00 and 12-04 08:03:20", got)
 	}
 }
 
