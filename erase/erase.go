@@ -130,27 +130,29 @@ func (e *Eraser) Erase(ctx context.Context, s Subject, dryRun bool) (*Report, er
 	if err != nil {
 		return nil, err
 	}
-	reachWhere := authorReachWhere(r.AuthorIDs)
-	reachBefore, err := e.count(ctx, "SELECT count() FROM author_reach_monthly WHERE "+reachWhere)
-	if err != nil {
-		return nil, err
+	// Tables that keep a copy of the person's data beside mentions:
+	// deleting from them is cheaper than rebuilding them.
+	copies := []struct{ table, what, where string }{
+		// Keyed by a hash of author_id.
+		{"author_reach_monthly", "unique-reach rows of the person", authorReachWhere(r.AuthorIDs)},
+		{"care_queue", "care-queue copies of their mentions", where},
 	}
-	careBefore, err := e.count(ctx, "SELECT count() FROM care_queue WHERE "+where)
-	if err != nil {
-		return nil, err
+	copiesBefore := make([]int64, len(copies))
+	for i, c := range copies {
+		if copiesBefore[i], err = e.count(ctx, "SELECT count() FROM "+c.table+" WHERE "+c.where); err != nil {
+			return nil, err
+		}
 	}
 	if dryRun {
 		r.Counts = []Count{{"mentions", "rows written by the person", before, before},
-			{"alerts", "alert versions showing their mentions", int64(len(alerts)), int64(len(alerts))},
-			{"author_reach_monthly", "unique-reach rows of the person", reachBefore, reachBefore},
-			{"care_queue", "care-queue copies of their mentions", careBefore, careBefore}}
+			{"alerts", "alert versions showing their mentions", int64(len(alerts)), int64(len(alerts))}}
+		for i, c := range copies {
+			r.Counts = append(r.Counts, Count{c.table, c.what, copiesBefore[i], copiesBefore[i]})
+		}
 		return r, nil
 	}
 
-	if err := e.Store.Exec(ctx, "ALTER TABLE mentions DELETE WHERE "+where+" SETTINGS mutations_sync = 2"); err != nil {
-		return nil, fmt.Errorf("erase: delete mentions: %w", err)
-	}
-	after, err := e.count(ctx, "SELECT count() FROM mentions WHERE "+where)
+	after, err := e.deleteWhere(ctx, "mentions", where)
 	if err != nil {
 		return nil, err
 	}
@@ -165,24 +167,13 @@ func (e *Eraser) Erase(ctx context.Context, s Subject, dryRun bool) (*Report, er
 	}
 	r.Counts = append(r.Counts, Count{"alerts", "alert versions showing their mentions", int64(len(alerts)), int64(len(left))})
 
-	// The per-author unique-reach rows are keyed by a hash of author_id;
-	// deleting them is cheaper than rebuilding their months.
-	if err := e.Store.Exec(ctx, "ALTER TABLE author_reach_monthly DELETE WHERE "+reachWhere+" SETTINGS mutations_sync = 2"); err != nil {
-		return nil, fmt.Errorf("erase: delete author_reach_monthly: %w", err)
+	for i, c := range copies {
+		n, err := e.deleteWhere(ctx, c.table, c.where)
+		if err != nil {
+			return nil, err
+		}
+		r.Counts = append(r.Counts, Count{c.table, c.what, copiesBefore[i], n})
 	}
-	reachAfter, err := e.count(ctx, "SELECT count() FROM author_reach_monthly WHERE "+reachWhere)
-	if err != nil {
-		return nil, err
-	}
-	r.Counts = append(r.Counts, Count{"author_reach_monthly", "unique-reach rows of the person", reachBefore, reachAfter})
-	if err := e.Store.Exec(ctx, "ALTER TABLE care_queue DELETE WHERE "+where+" SETTINGS mutations_sync = 2"); err != nil {
-		return nil, fmt.Errorf("erase: delete care_queue: %w", err)
-	}
-	careAfter, err := e.count(ctx, "SELECT count() FROM care_queue WHERE "+where)
-	if err != nil {
-		return nil, err
-	}
-	r.Counts = append(r.Counts, Count{"care_queue", "care-queue copies of their mentions", careBefore, careAfter})
 
 	var retired []int64
 	for _, t := range rollupTables {
@@ -224,6 +215,15 @@ func authorReachWhere(ids []string) string {
 		hashes[i] = "cityHash64(" + store.Quote(id) + ")"
 	}
 	return "author IN (" + strings.Join(hashes, ", ") + ")"
+}
+
+// deleteWhere deletes a table's rows and returns how many match after
+// (the delete is a mutation that finishes before it returns).
+func (e *Eraser) deleteWhere(ctx context.Context, table, where string) (int64, error) {
+	if err := e.Store.Exec(ctx, "ALTER TABLE "+table+" DELETE WHERE "+where+" SETTINGS mutations_sync = 2"); err != nil {
+		return 0, fmt.Errorf("erase: delete %s: %w", table, err)
+	}
+	return e.count(ctx, "SELECT count() FROM "+table+" WHERE "+where)
 }
 
 func (e *Eraser) count(ctx context.Context, q string) (int64, error) {

@@ -84,26 +84,10 @@ func listening() *dashboard {
 		  AND `+networkFilter+`
 		GROUP BY time
 		ORDER BY time`), 12, 7)
-	l.add(pieChart("Languages", "Mentions of the brand per language ('unknown' when the enricher could not tell).", "mentions", `
-		SELECT
-		  term AS language,
-		  sum(n) AS mentions
-		FROM
-		(`+termCounts(termLanguage)+`
-		)
-		GROUP BY language
-		ORDER BY mentions DESC, language
-		LIMIT 12`), 6, 7)
-	l.add(barGauge("Sources", "Mentions of the brand per collector (source) and network.", "short", "mentions", `
-		SELECT
-		  concat(term, ' / ', network) AS source,
-		  sum(n) AS mentions
-		FROM
-		(`+termCounts(termSource)+`
-		)
-		GROUP BY source
-		ORDER BY mentions DESC, source
-		LIMIT 15`), 6, 7)
+	l.add(pieChart("Languages", "Mentions of the brand per language ('unknown' when the enricher could not tell).", "mentions",
+		topTerms("term AS language", "language", termLanguage, 12)), 6, 7)
+	l.add(barGauge("Sources", "Mentions of the brand per collector (source) and network.", "short", "mentions",
+		topTerms("concat(term, ' / ', network) AS source", "source", termSource, 15)), 6, 7)
 
 	l.add(table("Top mentions by reach", "The brand's mentions with the largest potential reach (author followers), with their engagement.", `
 		SELECT
@@ -129,37 +113,13 @@ func listening() *dashboard {
 		ORDER BY author_followers DESC, created_at DESC
 		LIMIT 50`).sentimentColors("sentiment").withLink("url", "Open mention"), 24, 10)
 
-	l.add(barGauge("Top hashtags", "Hashtags in the brand's mentions, by the number of mentions using them.", "short", "mentions", `
-		SELECT
-		  term AS hashtag,
-		  sum(n) AS mentions
-		FROM
-		(`+termCounts(termHashtag)+`
-		)
-		GROUP BY hashtag
-		ORDER BY mentions DESC, hashtag
-		LIMIT 20`), 8, 10)
-	l.add(barGauge("Top terms", "Keywords the enricher extracted from the brand's mentions, by the number of mentions using them.", "short", "mentions", `
-		SELECT
-		  term,
-		  sum(n) AS mentions
-		FROM
-		(`+termCounts(termKeyword)+`
-		)
-		GROUP BY term
-		ORDER BY mentions DESC, term
-		LIMIT 20`), 8, 10)
-	l.add(table("Top hashtags by sentiment", "Hashtags of the brand's mentions with their net sentiment: which conversations are good or bad news.", `
-		SELECT
-		  term AS hashtag,
-		  sum(n) AS mentions,
-		  round(100 * (toInt64(sum(pos)) - toInt64(sum(neg))) / sum(n), 1) AS net_sentiment
-		FROM
-		(`+termCounts(termHashtag)+`
-		)
-		GROUP BY hashtag
-		ORDER BY mentions DESC, hashtag
-		LIMIT 20`), 8, 10)
+	l.add(barGauge("Top hashtags", "Hashtags in the brand's mentions, by the number of mentions using them.", "short", "mentions",
+		topTerms("term AS hashtag", "hashtag", termHashtag, 20)), 8, 10)
+	l.add(barGauge("Top terms", "Keywords the enricher extracted from the brand's mentions, by the number of mentions using them.", "short", "mentions",
+		topTerms("term", "term", termKeyword, 20)), 8, 10)
+	l.add(table("Top hashtags by sentiment", "Hashtags of the brand's mentions with their net sentiment: which conversations are good or bad news.",
+		topTerms("term AS hashtag", "hashtag", termHashtag, 20,
+			"round(100 * (toInt64(sum(pos)) - toInt64(sum(neg))) / sum(n), 1) AS net_sentiment")), 8, 10)
 	return d
 }
 

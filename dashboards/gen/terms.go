@@ -1,6 +1,9 @@
 package main
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // Term panels (languages, sources, hashtags, keywords) read the whole UTC
 // days of the range from mention_terms_daily, which the view keeps per
@@ -65,4 +68,23 @@ func termCounts(k termKind) string {
 			GROUP BY term, network`
 	return strings.NewReplacer("{KIND}", k.kind, "{ALL}", isAllCampaigns, "{FROM}", fullDaysFrom, "{TO}", fullDaysTo,
 		"{TERM}", term, "{JOIN}", join).Replace(q)
+}
+
+// topTerms is a term panel's query: label (an expression over term and
+// network, named alias) with its mentions and any extra columns computed
+// from n, pos and neg, largest first.
+func topTerms(label, alias string, k termKind, limit int, extra ...string) string {
+	cols := label + ",\n\t\t  sum(n) AS mentions"
+	for _, e := range extra {
+		cols += ",\n\t\t  " + e
+	}
+	return `
+		SELECT
+		  ` + cols + `
+		FROM
+		(` + termCounts(k) + `
+		)
+		GROUP BY ` + alias + `
+		ORDER BY mentions DESC, ` + alias + `
+		LIMIT ` + strconv.Itoa(limit)
 }
