@@ -166,6 +166,15 @@ func dateWindow(col string, from, to time.Time) string {
 	return fmt.Sprintf("%[1]s >= toDate('%[2]s') AND %[1]s < toDate('%[3]s')", col, from.Format(time.DateOnly), to.Format(time.DateOnly))
 }
 
+// slot indexes the [2] arrays that hold a figure for the report's month
+// (0) and the month before (1).
+func slot(prev bool) int {
+	if prev {
+		return 1
+	}
+	return 0
+}
+
 // isPrev tells which month a toStartOfMonth value belongs to.
 // monthCounts runs q, whose rows are (first day of month, count), and
 // sets dst for the month and the month before; what names the count in
@@ -302,10 +311,7 @@ GROUP BY m, brand`, dateWindow("day", g.prev, g.next)), 4)
 		if err != nil {
 			return fmt.Errorf("share of voice mentions %q: %w", row[3], err)
 		}
-		i := 0
-		if prev {
-			i = 1
-		}
+		i := slot(prev)
 		if counts[row[1]] == nil {
 			counts[row[1]] = &[2]uint64{}
 		}
@@ -524,10 +530,8 @@ GROUP BY m, network, account, post_id`, dateWindow("day", g.prev, g.next)), 10)
 				return fmt.Errorf("post %s: %q: %w", p.postID, row[5+i], err)
 			}
 		}
-		i := 0
-		if prev {
-			i = 1
-		} else {
+		i := slot(prev)
+		if !prev {
 			cur = append(cur, p)
 		}
 		g.hasPostData[i] = true
@@ -572,10 +576,7 @@ GROUP BY m, network`, window("published_at", g.prev, g.next)), 3)
 		if err != nil {
 			return fmt.Errorf("posts published %q: %w", row[2], err)
 		}
-		i := 0
-		if prev {
-			i = 1
-		}
+		i := slot(prev)
 		published[i][row[1]] += n
 		g.published.add(prev, float64(n))
 	}
@@ -735,10 +736,7 @@ ORDER BY month, currency`, quote(g.brand), dateWindow("month", g.prev, g.next)),
 			}
 			continue
 		}
-		i := 0
-		if prev {
-			i = 1
-		}
+		i := slot(prev)
 		have[i] = &money{f[0], f[1], f[2], f[3]}
 		if row[6] != `\N` {
 			v, err := strconv.ParseFloat(row[6], 64)
@@ -762,10 +760,7 @@ SELECT 's', toStartOfMonth(day) AS m, count() FROM ad_spend_daily FINAL WHERE %[
 		if err != nil {
 			return err
 		}
-		i := 0
-		if prev {
-			i = 1
-		}
+		i := slot(prev)
 		if row[0] == "c" {
 			g.hasConversions[i] = true
 		} else {
